@@ -1,0 +1,14 @@
+export { StreamsBuilder } from './streams-builder.js';
+export { KStream } from './kstream.js';
+export { KTable } from './ktable.js';
+export { KGroupedStream } from './kgrouped-stream.js';
+export { KGroupedTable } from './kgrouped-table.js';
+export { BranchedKStream } from './branched-kstream.js';
+export { GlobalKTable } from './global-ktable.js';
+export { Consumed } from './consumed.js';
+export { Produced } from './produced.js';
+export { Grouped } from './grouped.js';
+export { Materialized, StoreType } from './materialized.js';
+export { Repartitioned } from './repartitioned.js';
+export { Named } from './named.js';
+export { Branched } from './branched.js';

@@ -1,0 +1,72 @@
+import { KStreamAggregateSupplier } from '../operators/kstream-aggregate.js';
+import { Serdes } from '../serde/serdes.js';
+import type { Serde } from '../serde/serde.js';
+import { nameOf, namedAndMaterialized } from './args.js';
+import type { InternalStreamsBuilder } from './internal-streams-builder.js';
+import { KTable } from './ktable.js';
+import type { Materialized } from './materialized.js';
+import { MaterializedInternal } from './materialized-internal.js';
+import type { Named } from './named.js';
+import { createRepartitionedSource } from './repartition.js';
+
+/** Java's `KGroupedStream`: a stream grouped by key, ready to be aggregated into a KTable. */
+export class KGroupedStream<K, V> {
+  /** @internal */
+  constructor(
+    private readonly builder: InternalStreamsBuilder,
+    private readonly nodeName: string,
+    readonly keySerde: Serde<K> | null,
+    readonly valueSerde: Serde<V> | null,
+    private readonly repartitionRequired: boolean,
+    private readonly groupedName: string | null,
+  ) {}
+
+  count(named?: Named | Materialized<K, number>, materialized?: Materialized<K, number>): KTable<K, number> {
+    const args = namedAndMaterialized(named, materialized);
+    const mi = MaterializedInternal.of(args.materialized, this.builder, 'KSTREAM-AGGREGATE-');
+    mi.keySerde ??= this.keySerde;
+    mi.valueSerde ??= Serdes.Long();
+    const name = nameOf(args.named) ?? this.builder.newProcessorName('KSTREAM-AGGREGATE-');
+    return this.doAggregate(name, mi, new KStreamAggregateSupplier<K, V, number>(mi.storeName, () => 0, (_k, _v, agg) => agg + 1));
+  }
+
+  reduce(reducer: (aggregate: V, value: V) => V, named?: Named | Materialized<K, V>, materialized?: Materialized<K, V>): KTable<K, V> {
+    const args = namedAndMaterialized(named, materialized);
+    const mi = MaterializedInternal.of(args.materialized, this.builder, 'KSTREAM-REDUCE-');
+    mi.keySerde ??= this.keySerde;
+    mi.valueSerde ??= this.valueSerde;
+    const name = nameOf(args.named) ?? this.builder.newProcessorName('KSTREAM-REDUCE-');
+    return this.doAggregate(name, mi, new KStreamAggregateSupplier<K, V, V>(mi.storeName, null, (_k, v, agg) => reducer(agg, v)));
+  }
+
+  aggregate<VA>(
+    initializer: () => VA,
+    aggregator: (key: K, value: V, aggregate: VA) => VA,
+    named?: Named | Materialized<K, VA>,
+    materialized?: Materialized<K, VA>,
+  ): KTable<K, VA> {
+    const args = namedAndMaterialized(named, materialized);
+    const mi = MaterializedInternal.of(args.materialized, this.builder, 'KSTREAM-AGGREGATE-');
+    mi.keySerde ??= this.keySerde;
+    const name = nameOf(args.named) ?? this.builder.newProcessorName('KSTREAM-AGGREGATE-');
+    return this.doAggregate(name, mi, new KStreamAggregateSupplier<K, V, VA>(mi.storeName, initializer, aggregator));
+  }
+
+  private doAggregate<VA>(name: string, mi: MaterializedInternal<K, VA>, supplier: KStreamAggregateSupplier<K, V, VA>): KTable<K, VA> {
+    let parent = this.nodeName;
+    if (this.repartitionRequired) {
+      parent = createRepartitionedSource(this.builder, {
+        parentName: this.nodeName,
+        topicPrefix: this.groupedName ?? mi.storeName,
+        keySerde: this.keySerde,
+        valueSerde: this.valueSerde,
+      });
+    }
+    supplier.cachingEnabled = mi.materialized.cachingEnabled;
+    this.builder.addWriter((b) => {
+      b.addProcessor(name, () => supplier.get(), parent);
+      b.addStateStore(mi.timestampedKeyValueStoreBuilder(), false, name);
+    });
+    return new KTable(this.builder, name, mi.keySerde, mi.valueSerde, supplier, mi.queryableStoreName());
+  }
+}

@@ -1,0 +1,108 @@
+import { KTableFilterSupplier, KTableMapValuesSupplier } from '../operators/ktable-filter-map.js';
+import { ktableRepartitionMap, ktableToStream } from '../operators/ktable-grouping.js';
+import type { KTableValueSource } from '../operators/tuple-forwarder.js';
+import type { Serde } from '../serde/serde.js';
+import type { KeyValue } from '../state/key-value.js';
+import { nameOf, namedAndMaterialized, withKey } from './args.js';
+import type { Grouped } from './grouped.js';
+import type { InternalStreamsBuilder } from './internal-streams-builder.js';
+import { KGroupedTable } from './kgrouped-table.js';
+import { KStream } from './kstream.js';
+import type { Materialized } from './materialized.js';
+import { MaterializedInternal } from './materialized-internal.js';
+import type { Named } from './named.js';
+
+/**
+ * Java's `KTable`: a changelog stream seen as a table (latest value per key; null deletes). Operations
+ * forward `Change`s (new and, when needed downstream, old values).
+ */
+export class KTable<K, V> {
+  /** @internal */
+  constructor(
+    readonly builder: InternalStreamsBuilder,
+    /** @internal */
+    readonly nodeName: string,
+    readonly keySerde: Serde<K> | null,
+    readonly valueSerde: Serde<V> | null,
+    /** @internal the operator producing this table, asked for old values by downstream operators */
+    readonly valueSource: KTableValueSource,
+    private readonly queryableName: string | null,
+  ) {}
+
+  /** The name of the store to query this table through, or null when it is not queryable (as Java). */
+  queryableStoreName(): string | null {
+    return this.queryableName;
+  }
+
+  filter(predicate: (key: K, value: V) => boolean, named?: Named | Materialized<K, V>, materialized?: Materialized<K, V>): KTable<K, V> {
+    return this.doFilter(predicate, false, named, materialized);
+  }
+
+  filterNot(predicate: (key: K, value: V) => boolean, named?: Named | Materialized<K, V>, materialized?: Materialized<K, V>): KTable<K, V> {
+    return this.doFilter(predicate, true, named, materialized);
+  }
+
+  private doFilter(
+    predicate: (key: K, value: V) => boolean,
+    filterNot: boolean,
+    namedArg?: Named | Materialized<K, V>,
+    materializedArg?: Materialized<K, V>,
+  ): KTable<K, V> {
+    const { named, materialized } = namedAndMaterialized(namedArg, materializedArg);
+    const mi = materialized === undefined ? null : MaterializedInternal.of(materialized, this.builder, 'KTABLE-FILTER-');
+    if (mi !== null) {
+      mi.keySerde ??= this.keySerde;
+      mi.valueSerde ??= this.valueSerde;
+    }
+    const name = nameOf(named) ?? this.builder.newProcessorName('KTABLE-FILTER-');
+    const supplier = new KTableFilterSupplier<K, V>(this.valueSource, mi?.queryableStoreName() ?? null, predicate, filterNot);
+    return this.addTableProcessor(name, supplier, mi, mi?.keySerde ?? this.keySerde, mi?.valueSerde ?? this.valueSerde);
+  }
+
+  /** `mapper` is `(value) => …` or `(readOnlyKey, value) => …`. */
+  mapValues<VR>(mapper: (value: V) => VR, named?: Named | Materialized<K, VR>, materialized?: Materialized<K, VR>): KTable<K, VR>;
+  mapValues<VR>(mapper: (key: K, value: V) => VR, named?: Named | Materialized<K, VR>, materialized?: Materialized<K, VR>): KTable<K, VR>;
+  mapValues<VR>(
+    mapper: ((value: V) => VR) | ((key: K, value: V) => VR),
+    namedArg?: Named | Materialized<K, VR>,
+    materializedArg?: Materialized<K, VR>,
+  ): KTable<K, VR> {
+    const { named, materialized } = namedAndMaterialized(namedArg, materializedArg);
+    const mi = materialized === undefined ? null : MaterializedInternal.of(materialized, this.builder, 'KTABLE-MAPVALUES-');
+    if (mi !== null) mi.keySerde ??= this.keySerde;
+    const name = nameOf(named) ?? this.builder.newProcessorName('KTABLE-MAPVALUES-');
+    const supplier = new KTableMapValuesSupplier<K, V, VR>(this.valueSource, mi?.queryableStoreName() ?? null, withKey<K, V, VR>(mapper));
+    return this.addTableProcessor(name, supplier, mi, mi?.keySerde ?? this.keySerde, mi?.valueSerde ?? null);
+  }
+
+  private addTableProcessor<VR>(
+    name: string,
+    supplier: KTableFilterSupplier<K, any> | KTableMapValuesSupplier<K, V, VR>,
+    mi: MaterializedInternal<K, any> | null,
+    keySerde: Serde<K> | null,
+    valueSerde: Serde<VR> | null,
+  ): KTable<K, VR> {
+    if (mi !== null) supplier.cachingEnabled = mi.materialized.cachingEnabled;
+    const parent = this.nodeName;
+    this.builder.addWriter((b) => {
+      b.addProcessor(name, () => supplier.get(), parent);
+      if (mi !== null) b.addStateStore(mi.timestampedKeyValueStoreBuilder(), false, name);
+    });
+    return new KTable(this.builder, name, keySerde, valueSerde, supplier, mi?.queryableStoreName() ?? null);
+  }
+
+  toStream(named?: Named): KStream<K, V> {
+    const name = nameOf(named) ?? this.builder.newProcessorName('KTABLE-TOSTREAM-');
+    const parent = this.nodeName;
+    this.builder.addWriter((b) => b.addProcessor(name, ktableToStream<K, V>(), parent));
+    return new KStream(this.builder, name, this.keySerde, this.valueSerde, false);
+  }
+
+  groupBy<KR, VR>(selector: (key: K, value: V) => KeyValue<KR, VR>, grouped?: Grouped<KR, VR>): KGroupedTable<KR, VR> {
+    const name = grouped?.name ?? this.builder.newProcessorName('KTABLE-SELECT-');
+    const supplier = ktableRepartitionMap(this.valueSource, selector);
+    const parent = this.nodeName;
+    this.builder.addWriter((b) => b.addProcessor(name, supplier, parent));
+    return new KGroupedTable(this.builder, name, grouped?.keySerde ?? null, grouped?.valueSerde ?? null, grouped?.name ?? null);
+  }
+}

@@ -1,0 +1,68 @@
+import type { Processor, ProcessorContext } from '../processor/api.js';
+import type { Record } from '../processor/record.js';
+import type { TimestampedKeyValueStore } from '../state/timestamped-key-value-store.js';
+import { ValueAndTimestamp } from '../state/value-and-timestamp.js';
+import { log } from '../util/logger.js';
+import type { Change } from './change.js';
+import { effectiveCaching, forwardChange, type KTableValueSource } from './tuple-forwarder.js';
+
+/**
+ * Java's `KStreamAggregate` and `KStreamReduce`: folds each record into the aggregate of its key. Records
+ * with a null key or value are dropped. The result's timestamp is the newest of the inputs'.
+ */
+export class KStreamAggregateSupplier<K, V, A> implements KTableValueSource {
+  sendOldValues = false;
+  cachingEnabled = false;
+
+  /** `initializer` is null for reduce: the first value is the aggregate. */
+  constructor(
+    readonly storeName: string,
+    private readonly initializer: (() => A) | null,
+    private readonly aggregator: (key: K, value: V, aggregate: A) => A,
+  ) {}
+
+  enableSendingOldValues(): boolean {
+    this.sendOldValues = true;
+    return true;
+  }
+
+  get(): Processor<K, V, K, Change<A>> {
+    let ctx: ProcessorContext<K, Change<A>>;
+    let store: TimestampedKeyValueStore<K, A>;
+    let cachingEnabled = false;
+    const { sendOldValues, initializer, aggregator } = this;
+    return {
+      init: (c) => {
+        ctx = c;
+        cachingEnabled = effectiveCaching(c, this.cachingEnabled);
+        store = c.getStateStore(this.storeName);
+      },
+      process: async (r: Record<K, V>) => {
+        if (r.key === null || r.key === undefined || r.value === null || r.value === undefined) {
+          const m = ctx.recordMetadata();
+          log.warn(`Skipping record due to null key or value. topic=[${m?.topic()}] partition=[${m?.partition()}] offset=[${m?.offset()}]`);
+          return;
+        }
+        const old = await store.get(r.key);
+        const storeOld = ValueAndTimestamp.getValueOrNull(old);
+        let newAgg: A;
+        let timestamp: number;
+        let oldForDownstream: A | null = storeOld;
+        if (old === null) {
+          timestamp = r.timestamp;
+          if (initializer === null) {
+            newAgg = r.value as unknown as A;
+          } else {
+            oldForDownstream = initializer();
+            newAgg = aggregator(r.key, r.value, oldForDownstream);
+          }
+        } else {
+          timestamp = Math.max(r.timestamp, old.timestamp);
+          newAgg = aggregator(r.key, r.value, old.value);
+        }
+        await store.put(r.key, ValueAndTimestamp.make(newAgg, timestamp));
+        return forwardChange(ctx, r.withTimestamp(timestamp), newAgg, oldForDownstream, storeOld, sendOldValues, cachingEnabled);
+      },
+    };
+  }
+}

@@ -1,0 +1,62 @@
+import type { Processor, ProcessorContext } from '../processor/api.js';
+import type { Record } from '../processor/record.js';
+import type { TimestampedKeyValueStore } from '../state/timestamped-key-value-store.js';
+import { ValueAndTimestamp } from '../state/value-and-timestamp.js';
+import { log } from '../util/logger.js';
+import { Change } from './change.js';
+import { effectiveCaching, forwardChange, type KTableValueSource } from './tuple-forwarder.js';
+
+/**
+ * Java's `KTableSource` (also behind `KStream.toTable`): turns a stream of upserts into table changes,
+ * keeping the latest value per key in its store when materialized. A source table is materialized only when
+ * the user names it or a downstream operator needs old values.
+ */
+export class KTableSourceSupplier<K, V> implements KTableValueSource {
+  sendOldValues = false;
+  cachingEnabled = false;
+
+  constructor(
+    readonly storeName: string,
+    public queryableName: string | null,
+  ) {}
+
+  materialized(): boolean {
+    return this.queryableName !== null;
+  }
+
+  enableSendingOldValues(forceMaterialization: boolean): boolean {
+    if (!this.materialized()) {
+      if (!forceMaterialization) return false;
+      this.queryableName = this.storeName;
+    }
+    this.sendOldValues = true;
+    return true;
+  }
+
+  get(): Processor<K, V, K, Change<V>> {
+    let ctx: ProcessorContext<K, Change<V>>;
+    let store: TimestampedKeyValueStore<K, V> | null = null;
+    let cachingEnabled = false;
+    const { sendOldValues } = this;
+    const materialized = this.materialized();
+    return {
+      init: (c) => {
+        ctx = c;
+        cachingEnabled = effectiveCaching(c, this.cachingEnabled);
+        if (materialized) store = c.getStateStore<TimestampedKeyValueStore<K, V>>(this.storeName);
+      },
+      process: async (r: Record<K, V>) => {
+        if (r.key === null || r.key === undefined) {
+          const m = ctx.recordMetadata();
+          log.warn(`Skipping record due to null key. topic=[${m?.topic()}] partition=[${m?.partition()}] offset=[${m?.offset()}]`);
+          return;
+        }
+        if (store === null) return ctx.forward(r.withValue(new Change<V>(r.value, null)));
+        const old = await store.get(r.key);
+        const oldValue = ValueAndTimestamp.getValueOrNull(old);
+        await store.put(r.key, ValueAndTimestamp.make(r.value, r.timestamp));
+        return forwardChange(ctx, r, r.value, oldValue, oldValue, sendOldValues, cachingEnabled);
+      },
+    };
+  }
+}

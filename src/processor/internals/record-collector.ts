@@ -1,0 +1,16 @@
+import type { Headers } from '../headers.js';
+
+/** Where sink nodes put serialized records: the driver's in-memory topics, or a Kafka producer. */
+export interface RecordCollector {
+  send(
+    topic: string,
+    key: Buffer | null,
+    value: Buffer | null,
+    headers: Headers,
+    timestamp: number,
+    partition: number | null,
+  ): void;
+  /** The number of partitions of `topic`, for custom partitioners. */
+  partitionsFor(topic: string): number;
+  flush(): Promise<void> | void;
+}

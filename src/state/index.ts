@@ -1,0 +1,29 @@
+// The public pieces of the state stores (the lead re-exports them from src/index.ts).
+export { KeyValue } from './key-value.js';
+export { ValueAndTimestamp } from './value-and-timestamp.js';
+export type {
+  StateStore,
+  StateStoreContext,
+  StateRestoreCallback,
+  KeyValueIterator,
+  ReadOnlyKeyValueStore,
+  KeyValueStore,
+  StoreBuilder,
+  KeyValueBytesStoreSupplier,
+} from './state-store.js';
+export {
+  TIMESTAMPED_STORE,
+  isTimestampedStore,
+  isTimestampedKeyValueStore,
+  type TimestampedKeyValueStore,
+  type ReadOnlyTimestampedKeyValueStore,
+} from './timestamped-key-value-store.js';
+export { Stores } from './stores.js';
+export {
+  toArray,
+  AbstractKeyValueIterator,
+  SyncKeyValueIterator,
+  EmptyKeyValueIterator,
+  ArrayKeyValueIterator,
+  MappedKeyValueIterator,
+} from './iterators.js';

@@ -1,0 +1,44 @@
+import { IllegalArgumentError } from '../errors/streams-error.js';
+import type { Serde } from '../serde/serde.js';
+import { InMemoryKeyValueBytesStoreSupplier, LruMapBytesStoreSupplier } from './internals/in-memory-suppliers.js';
+import { KeyValueStoreBuilder, TimestampedKeyValueStoreBuilder } from './internals/key-value-store-builder.js';
+import type { KeyValueBytesStoreSupplier, KeyValueStore, StoreBuilder } from './state-store.js';
+import type { TimestampedKeyValueStore } from './timestamped-key-value-store.js';
+
+/**
+ * Java's `Stores`: factories of store suppliers and store builders. A `null` serde in a builder means
+ * "use the default serde from the config" (`default.key.serde` / `default.value.serde`), as in Java.
+ */
+export class Stores {
+  private constructor() {}
+
+  /** An in-memory key-value store (keys in byte order). */
+  static inMemoryKeyValueStore(name: string): KeyValueBytesStoreSupplier {
+    return new InMemoryKeyValueBytesStoreSupplier(name);
+  }
+
+  /** An in-memory key-value store holding at most `maxCacheSize` entries, evicting the least recently used. */
+  static lruMap(name: string, maxCacheSize: number): KeyValueBytesStoreSupplier {
+    return new LruMapBytesStoreSupplier(name, maxCacheSize);
+  }
+
+  /** A builder of `KeyValueStore<K, V>` over the supplier's bytes store. */
+  static keyValueStoreBuilder<K, V>(
+    supplier: KeyValueBytesStoreSupplier,
+    keySerde: Serde<K> | null,
+    valueSerde: Serde<V> | null,
+  ): StoreBuilder<KeyValueStore<K, V>> {
+    if (supplier === null || supplier === undefined) throw new IllegalArgumentError('supplier cannot be null');
+    return new KeyValueStoreBuilder(supplier, keySerde, valueSerde);
+  }
+
+  /** A builder of `TimestampedKeyValueStore<K, V>` (values are `ValueAndTimestamp<V>`; `valueSerde` is V's). */
+  static timestampedKeyValueStoreBuilder<K, V>(
+    supplier: KeyValueBytesStoreSupplier,
+    keySerde: Serde<K> | null,
+    valueSerde: Serde<V> | null,
+  ): StoreBuilder<TimestampedKeyValueStore<K, V>> {
+    if (supplier === null || supplier === undefined) throw new IllegalArgumentError('supplier cannot be null');
+    return new TimestampedKeyValueStoreBuilder(supplier, keySerde, valueSerde);
+  }
+}

@@ -1,0 +1,207 @@
+import { StreamsConfig, type StreamsProperties } from '../src/config/streams-config.js';
+import { IllegalArgumentError } from '../src/errors/streams-error.js';
+import type { Headers } from '../src/processor/headers.js';
+import type { RecordCollector } from '../src/processor/internals/record-collector.js';
+import { StreamTask } from '../src/processor/internals/stream-task.js';
+import type { Serde } from '../src/serde/serde.js';
+import { KeyValueStoreFacade } from '../src/state/internals/key-value-store-facade.js';
+import type { KeyValueStore, StateStore } from '../src/state/state-store.js';
+import { isTimestampedKeyValueStore, type TimestampedKeyValueStore } from '../src/state/timestamped-key-value-store.js';
+import type { Topology } from '../src/topology/topology.js';
+import type { ProducedRecord } from './produced-record.js';
+import { TestInputTopic } from './test-input-topic.js';
+import { TestOutputTopic } from './test-output-topic.js';
+
+const DEFAULT_PROPS: StreamsProperties = {
+  'application.id': 'dummy-topology-test-driver-app-id',
+  'bootstrap.servers': 'dummy-topology-test-driver-fake-server:9092',
+};
+
+/**
+ * Java's `TopologyTestDriver`: runs a topology in the engine's `StreamTask`, feeding it records piped into
+ * input topics and capturing what sinks produce. Every piped record is processed to completion, with a
+ * commit (cache flush) after each, before `pipeInput` returns. Records produced to internal topics
+ * (repartition) or to the topology's own source topics are fed back in, as in Java. All topics have one
+ * partition; the task is `0_0` and holds every sub-topology; global stores are updated synchronously.
+ */
+export class TopologyTestDriver {
+  private readonly config: StreamsConfig;
+  private wallClockMs: number;
+  private readonly task: StreamTask | null;
+  private readonly globalTask: StreamTask | null;
+  private readonly ready: Promise<void>;
+  private readonly produced: ProducedRecord[] = [];
+  private readonly outputs = new Map<string, ProducedRecord[]>();
+  private readonly producedTopics = new Set<string>();
+  private readonly offsets = new Map<string, number>();
+  private readonly feedbackTopics: Set<string>;
+
+  constructor(topology: Topology, config: StreamsProperties = {}, initialWallClockTimeMs: number = Date.now()) {
+    this.config = new StreamsConfig({ ...DEFAULT_PROPS, ...config });
+    this.wallClockMs = initialWallClockTimeMs;
+    const builder = topology.internalTopologyBuilder;
+    builder.setApplicationId(this.config.getString('application.id'));
+    const collector: RecordCollector = {
+      send: (topic, key, value, headers, timestamp) => {
+        this.produced.push({ topic, partition: 0, key, value, headers, timestamp });
+      },
+      partitionsFor: () => 1,
+      flush: () => undefined,
+    };
+    const clock = (): number => this.wallClockMs;
+    const globalPlan = builder.buildGlobalStateTopology();
+    this.globalTask =
+      globalPlan === null ? null : new StreamTask({ id: 'global', plan: globalPlan, builder, config: this.config, collector, clock });
+    const plan = builder.buildTopology();
+    this.task =
+      plan.nodes.length === 0
+        ? null
+        : new StreamTask({
+            id: '0_0',
+            plan,
+            builder,
+            config: this.config,
+            collector,
+            clock,
+            globalStores: this.globalTask?.stateStores(),
+          });
+    this.feedbackTopics = new Set(builder.internalTopicSpecs().map((t) => builder.decorateTopic(t.name)));
+    this.ready = this.initialize();
+    // surfaced by the first call that awaits `ready`
+    this.ready.catch(() => undefined);
+  }
+
+  private async initialize(): Promise<void> {
+    await this.globalTask?.initialize();
+    await this.task?.initialize();
+    await this.completeAllProcessableWork();
+  }
+
+  createInputTopic<K, V>(
+    topic: string,
+    keySerde: Serde<K>,
+    valueSerde: Serde<V>,
+    startTimestampMs: number = Date.now(),
+    autoAdvanceMs = 0,
+  ): TestInputTopic<K, V> {
+    return new TestInputTopic(this, topic, keySerde, valueSerde, startTimestampMs, autoAdvanceMs);
+  }
+
+  createOutputTopic<K, V>(topic: string, keySerde: Serde<K>, valueSerde: Serde<V>): TestOutputTopic<K, V> {
+    return new TestOutputTopic(this, topic, keySerde, valueSerde);
+  }
+
+  /** @internal used by `TestInputTopic`. */
+  async pipeRecord(topic: string, key: Buffer | null, value: Buffer | null, headers: Headers, timestamp: number): Promise<void> {
+    await this.ready;
+    const offset = this.nextOffset(topic);
+    const record = { topic, partition: 0, offset, timestamp, key, value, headers };
+    if (this.globalTask?.sourceFor(topic) !== undefined) {
+      this.globalTask.addRecord(record);
+      while (this.globalTask.hasRecordsQueued()) await this.globalTask.process();
+      await this.globalTask.commit();
+      return;
+    }
+    if (this.task?.sourceFor(topic) === undefined) throw new IllegalArgumentError(`Unknown topic: ${topic}`);
+    this.task.addRecord(record);
+    await this.completeAllProcessableWork();
+  }
+
+  /** Advances the mock wall clock, firing due WALL_CLOCK_TIME punctuations. */
+  async advanceWallClockTime(advanceMs: number): Promise<void> {
+    await this.ready;
+    this.wallClockMs += advanceMs;
+    if (this.task !== null) {
+      await this.task.maybePunctuateSystemTime();
+      await this.task.commit();
+    }
+    await this.completeAllProcessableWork();
+  }
+
+  private async completeAllProcessableWork(): Promise<void> {
+    this.captureOutputs();
+    if (this.task === null) return;
+    while (this.task.hasRecordsQueued()) {
+      await this.task.process();
+      await this.task.maybePunctuateStreamTime();
+      await this.task.commit();
+      this.captureOutputs();
+    }
+  }
+
+  /** Moves produced records to their output queues, feeding internal and source topics back in. */
+  private captureOutputs(): void {
+    for (let i = 0; i < this.produced.length; i++) {
+      const r = this.produced[i]!;
+      this.producedTopics.add(r.topic);
+      let queue = this.outputs.get(r.topic);
+      if (queue === undefined) this.outputs.set(r.topic, (queue = []));
+      queue.push(r);
+      if (this.feedbackTopics.has(r.topic) || this.task?.sourceFor(r.topic) !== undefined) {
+        this.task!.addRecord({ ...r, offset: this.nextOffset(r.topic) });
+      } else if (this.globalTask?.sourceFor(r.topic) !== undefined) {
+        this.globalTask.addRecord({ ...r, offset: this.nextOffset(r.topic) });
+      }
+    }
+    this.produced.length = 0;
+  }
+
+  private nextOffset(topic: string): number {
+    const o = this.offsets.get(topic) ?? 0;
+    this.offsets.set(topic, o + 1);
+    return o;
+  }
+
+  /** @internal used by `TestOutputTopic`. */
+  readOutput(topic: string): ProducedRecord | undefined {
+    return this.outputs.get(topic)?.shift();
+  }
+
+  /** @internal used by `TestOutputTopic`. */
+  queueSize(topic: string): number {
+    return this.outputs.get(topic)?.length ?? 0;
+  }
+
+  /** The names of every topic a sink wrote to, internal topics included (as Java). */
+  producedTopicNames(): Set<string> {
+    return new Set(this.producedTopics);
+  }
+
+  async getAllStateStores(): Promise<Map<string, StateStore>> {
+    await this.ready;
+    const all = new Map<string, StateStore>();
+    for (const [n, s] of this.task?.stateStores() ?? []) all.set(n, s);
+    for (const [n, s] of this.globalTask?.stateStores() ?? []) all.set(n, s);
+    return all;
+  }
+
+  async getStateStore(name: string): Promise<StateStore | null> {
+    return (await this.getAllStateStores()).get(name) ?? null;
+  }
+
+  /**
+   * A key-value store by name, or null. For a timestamped store (every DSL store) the values are plain:
+   * timestamps are dropped on read and written as -1, like Java's facade.
+   */
+  async getKeyValueStore<K, V>(name: string): Promise<KeyValueStore<K, V> | null> {
+    const store = await this.getStateStore(name);
+    if (store === null || !isKeyValueStore(store)) return null;
+    if (isTimestampedKeyValueStore<K, V>(store)) return new KeyValueStoreFacade<K, V>(store);
+    return store as KeyValueStore<K, V>;
+  }
+
+  async getTimestampedKeyValueStore<K, V>(name: string): Promise<TimestampedKeyValueStore<K, V> | null> {
+    const store = await this.getStateStore(name);
+    return store !== null && isTimestampedKeyValueStore<K, V>(store) ? store : null;
+  }
+
+  async close(): Promise<void> {
+    await this.ready.catch(() => undefined);
+    await this.task?.close();
+    await this.globalTask?.close();
+  }
+}
+
+function isKeyValueStore(store: StateStore): boolean {
+  return typeof (store as Partial<KeyValueStore<unknown, unknown>>).putIfAbsent === 'function';
+}

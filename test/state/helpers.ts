@@ -1,0 +1,45 @@
+import type { Serde } from '../../src/serde/serde.js';
+import type { StateRestoreCallback, StateStore, StateStoreContext } from '../../src/state/state-store.js';
+
+/** A minimal StateStoreContext for unit tests; records registrations. */
+export class MockStateStoreContext implements StateStoreContext {
+  readonly registered: Array<{ store: StateStore; restore?: StateRestoreCallback }> = [];
+  readonly changes: Array<{ store: string; key: Buffer; value: Buffer | null; timestamp: number }> = [];
+  timestamp = 0;
+
+  constructor(
+    private readonly defaults: { keySerde?: Serde<unknown> | null; valueSerde?: Serde<unknown> | null; applicationId?: string } = {},
+  ) {}
+
+  applicationId(): string {
+    return this.defaults.applicationId ?? 'app';
+  }
+
+  taskId(): string {
+    return '0_0';
+  }
+
+  appConfigs(): Readonly<Record<string, unknown>> {
+    return {};
+  }
+
+  keySerde(): Serde<unknown> | null {
+    return this.defaults.keySerde ?? null;
+  }
+
+  valueSerde(): Serde<unknown> | null {
+    return this.defaults.valueSerde ?? null;
+  }
+
+  register(store: StateStore, restoreCallback?: StateRestoreCallback): void {
+    this.registered.push({ store, restore: restoreCallback });
+  }
+
+  logChange(store: string, key: Buffer, value: Buffer | null, timestamp: number): void {
+    this.changes.push({ store, key, value, timestamp });
+  }
+
+  recordTimestamp(): number {
+    return this.timestamp;
+  }
+}
