@@ -4,6 +4,7 @@ import type { Headers } from '../src/processor/headers.js';
 import type { RecordCollector } from '../src/processor/internals/record-collector.js';
 import { StreamTask } from '../src/processor/internals/stream-task.js';
 import type { Serde } from '../src/serde/serde.js';
+import { isPromise, type MaybePromise } from '../src/util/maybe-promise.js';
 import { KeyValueStoreFacade } from '../src/state/internals/key-value-store-facade.js';
 import type { KeyValueStore, StateStore } from '../src/state/state-store.js';
 import { isTimestampedKeyValueStore, type TimestampedKeyValueStore } from '../src/state/timestamped-key-value-store.js';
@@ -11,6 +12,8 @@ import type { Topology } from '../src/topology/topology.js';
 import type { ProducedRecord } from './produced-record.js';
 import { TestInputTopic } from './test-input-topic.js';
 import { TestOutputTopic } from './test-output-topic.js';
+
+const DONE: Promise<void> = Promise.resolve();
 
 const DEFAULT_PROPS: StreamsProperties = {
   'application.id': 'dummy-topology-test-driver-app-id',
@@ -31,10 +34,11 @@ export class TopologyTestDriver {
   private readonly globalTask: StreamTask | null;
   private readonly ready: Promise<void>;
   private readonly produced: ProducedRecord[] = [];
-  private readonly outputs = new Map<string, ProducedRecord[]>();
+  private readonly outputs = new Map<string, OutputQueue>();
   private readonly producedTopics = new Set<string>();
   private readonly offsets = new Map<string, number>();
   private readonly feedbackTopics: Set<string>;
+  private initialized = false;
 
   constructor(topology: Topology, config: StreamsProperties = {}, initialWallClockTimeMs: number = Date.now()) {
     this.config = new StreamsConfig({ ...DEFAULT_PROPS, ...config });
@@ -75,6 +79,7 @@ export class TopologyTestDriver {
     await this.globalTask?.initialize();
     await this.task?.initialize();
     await this.completeAllProcessableWork();
+    this.initialized = true;
   }
 
   createInputTopic<K, V>(
@@ -91,20 +96,31 @@ export class TopologyTestDriver {
     return new TestOutputTopic(this, topic, keySerde, valueSerde);
   }
 
-  /** @internal used by `TestInputTopic`. */
-  async pipeRecord(topic: string, key: Buffer | null, value: Buffer | null, headers: Headers, timestamp: number): Promise<void> {
-    await this.ready;
+  /** @internal used by `TestInputTopic`. Stays synchronous (one resolved promise) when the topology is. */
+  pipeRecord(topic: string, key: Buffer | null, value: Buffer | null, headers: Headers, timestamp: number): Promise<void> {
+    if (!this.initialized) return this.ready.then(() => this.pipeRecord(topic, key, value, headers, timestamp));
+    try {
+      const r = this.pipeReady(topic, key, value, headers, timestamp);
+      return isPromise(r) ? r : DONE;
+    } catch (e) {
+      return Promise.reject(e);
+    }
+  }
+
+  private pipeReady(topic: string, key: Buffer | null, value: Buffer | null, headers: Headers, timestamp: number): MaybePromise<void> {
     const offset = this.nextOffset(topic);
     const record = { topic, partition: 0, offset, timestamp, key, value, headers };
-    if (this.globalTask?.sourceFor(topic) !== undefined) {
-      this.globalTask.addRecord(record);
-      while (this.globalTask.hasRecordsQueued()) await this.globalTask.process();
-      await this.globalTask.commit();
-      return;
+    const globalTask = this.globalTask;
+    if (globalTask?.sourceFor(topic) !== undefined) {
+      globalTask.addRecord(record);
+      return (async () => {
+        while (globalTask.hasRecordsQueued()) await globalTask.process();
+        await globalTask.commit();
+      })();
     }
     if (this.task?.sourceFor(topic) === undefined) throw new IllegalArgumentError(`Unknown topic: ${topic}`);
     this.task.addRecord(record);
-    await this.completeAllProcessableWork();
+    return this.completeAllProcessableWork();
   }
 
   /** Advances the mock wall clock, firing due WALL_CLOCK_TIME punctuations. */
@@ -118,15 +134,32 @@ export class TopologyTestDriver {
     await this.completeAllProcessableWork();
   }
 
-  private async completeAllProcessableWork(): Promise<void> {
+  /**
+   * As Java: process every queued record (fed-back ones included), each followed by stream-time
+   * punctuation, a commit and output capture. Synchronous unless some step returns a promise.
+   */
+  private completeAllProcessableWork(): MaybePromise<void> {
     this.captureOutputs();
-    if (this.task === null) return;
-    while (this.task.hasRecordsQueued()) {
-      await this.task.process();
-      await this.task.maybePunctuateStreamTime();
-      await this.task.commit();
-      this.captureOutputs();
+    const task = this.task;
+    if (task === null) return;
+    while (task.hasRecordsQueued()) {
+      const processed = task.process();
+      if (isPromise(processed)) return processed.then(() => this.afterProcess(task)).then(() => this.completeAllProcessableWork());
+      const after = this.afterProcess(task);
+      if (isPromise(after)) return after.then(() => this.completeAllProcessableWork());
     }
+  }
+
+  private afterProcess(task: StreamTask): MaybePromise<void> {
+    const punctuated = task.maybePunctuateStreamTime();
+    if (isPromise(punctuated)) return punctuated.then(() => this.commitAndCapture(task));
+    return this.commitAndCapture(task);
+  }
+
+  private commitAndCapture(task: StreamTask): MaybePromise<void> {
+    const committed = task.commit();
+    if (isPromise(committed)) return committed.then(() => this.captureOutputs());
+    this.captureOutputs();
   }
 
   /** Moves produced records to their output queues, feeding internal and source topics back in. */
@@ -135,7 +168,7 @@ export class TopologyTestDriver {
       const r = this.produced[i]!;
       this.producedTopics.add(r.topic);
       let queue = this.outputs.get(r.topic);
-      if (queue === undefined) this.outputs.set(r.topic, (queue = []));
+      if (queue === undefined) this.outputs.set(r.topic, (queue = new OutputQueue()));
       queue.push(r);
       if (this.feedbackTopics.has(r.topic) || this.task?.sourceFor(r.topic) !== undefined) {
         this.task!.addRecord({ ...r, offset: this.nextOffset(r.topic) });
@@ -159,7 +192,7 @@ export class TopologyTestDriver {
 
   /** @internal used by `TestOutputTopic`. */
   queueSize(topic: string): number {
-    return this.outputs.get(topic)?.length ?? 0;
+    return this.outputs.get(topic)?.size ?? 0;
   }
 
   /** The names of every topic a sink wrote to, internal topics included (as Java). */
@@ -204,4 +237,28 @@ export class TopologyTestDriver {
 
 function isKeyValueStore(store: StateStore): boolean {
   return typeof (store as Partial<KeyValueStore<unknown, unknown>>).putIfAbsent === 'function';
+}
+
+/** A FIFO of produced records; reading does not move the rest (Array.shift would, on long topics). */
+class OutputQueue {
+  private items: ProducedRecord[] = [];
+  private head = 0;
+
+  push(r: ProducedRecord): void {
+    this.items.push(r);
+  }
+
+  shift(): ProducedRecord | undefined {
+    if (this.head >= this.items.length) return undefined;
+    const r = this.items[this.head++];
+    if (this.head > 4096 && this.head * 2 > this.items.length) {
+      this.items = this.items.slice(this.head);
+      this.head = 0;
+    }
+    return r;
+  }
+
+  get size(): number {
+    return this.items.length - this.head;
+  }
 }

@@ -3,12 +3,14 @@ import type { Record } from '../processor/record.js';
 import type { TimestampedKeyValueStore } from '../state/timestamped-key-value-store.js';
 import { ValueAndTimestamp } from '../state/value-and-timestamp.js';
 import { log } from '../util/logger.js';
+import { thenMaybe, type MaybePromise } from '../util/maybe-promise.js';
 import type { Change } from './change.js';
 import { effectiveCaching, forwardChange, type KTableValueSource } from './tuple-forwarder.js';
 
 /**
  * Java's `KStreamAggregate` and `KStreamReduce`: folds each record into the aggregate of its key. Records
- * with a null key or value are dropped. The result's timestamp is the newest of the inputs'.
+ * with a null key or value are dropped. The result's timestamp is the newest of the inputs'. Written
+ * without `async` so that an in-memory (or cached) store keeps the whole step synchronous.
  */
 export class KStreamAggregateSupplier<K, V, A> implements KTableValueSource {
   sendOldValues = false;
@@ -31,37 +33,40 @@ export class KStreamAggregateSupplier<K, V, A> implements KTableValueSource {
     let store: TimestampedKeyValueStore<K, A>;
     let cachingEnabled = false;
     const { sendOldValues, initializer, aggregator } = this;
+    const update = (r: Record<K, V>, old: ValueAndTimestamp<A> | null): MaybePromise<void> => {
+      const storeOld = ValueAndTimestamp.getValueOrNull(old);
+      let newAgg: A;
+      let timestamp: number;
+      let oldForDownstream: A | null = storeOld;
+      if (old === null) {
+        timestamp = r.timestamp;
+        if (initializer === null) {
+          newAgg = r.value as unknown as A;
+        } else {
+          oldForDownstream = initializer();
+          newAgg = aggregator(r.key, r.value, oldForDownstream);
+        }
+      } else {
+        timestamp = Math.max(r.timestamp, old.timestamp);
+        newAgg = aggregator(r.key, r.value, old.value);
+      }
+      return thenMaybe(store.put(r.key, ValueAndTimestamp.make(newAgg, timestamp)), () =>
+        forwardChange(ctx, r.withTimestamp(timestamp), newAgg, oldForDownstream, storeOld, sendOldValues, cachingEnabled),
+      );
+    };
     return {
       init: (c) => {
         ctx = c;
         cachingEnabled = effectiveCaching(c, this.cachingEnabled);
         store = c.getStateStore(this.storeName);
       },
-      process: async (r: Record<K, V>) => {
+      process: (r: Record<K, V>) => {
         if (r.key === null || r.key === undefined || r.value === null || r.value === undefined) {
           const m = ctx.recordMetadata();
           log.warn(`Skipping record due to null key or value. topic=[${m?.topic()}] partition=[${m?.partition()}] offset=[${m?.offset()}]`);
           return;
         }
-        const old = await store.get(r.key);
-        const storeOld = ValueAndTimestamp.getValueOrNull(old);
-        let newAgg: A;
-        let timestamp: number;
-        let oldForDownstream: A | null = storeOld;
-        if (old === null) {
-          timestamp = r.timestamp;
-          if (initializer === null) {
-            newAgg = r.value as unknown as A;
-          } else {
-            oldForDownstream = initializer();
-            newAgg = aggregator(r.key, r.value, oldForDownstream);
-          }
-        } else {
-          timestamp = Math.max(r.timestamp, old.timestamp);
-          newAgg = aggregator(r.key, r.value, old.value);
-        }
-        await store.put(r.key, ValueAndTimestamp.make(newAgg, timestamp));
-        return forwardChange(ctx, r.withTimestamp(timestamp), newAgg, oldForDownstream, storeOld, sendOldValues, cachingEnabled);
+        return thenMaybe(store.get(r.key), (old) => update(r, old));
       },
     };
   }

@@ -2,7 +2,7 @@ import { InvalidStateStoreError, NoSuchElementError } from '../errors/streams-er
 import type { MaybePromise } from '../util/maybe-promise.js';
 import type { KeyValue } from './key-value.js';
 import type { KeyValueIterator } from './state-store.js';
-import { thenMaybe } from './internals/then-maybe.js';
+import { thenMaybe } from '../util/maybe-promise.js';
 
 /**
  * A base for `KeyValueIterator`s: supplies the async iteration (`for await (const { key, value } of it)`),

@@ -1,3 +1,4 @@
+import type { MaybePromise } from '../../util/maybe-promise.js';
 import type { Cancellable, Punctuator } from '../api.js';
 import type { ProcessorNode } from './processor-node.js';
 
@@ -29,8 +30,13 @@ export class PunctuationQueue {
     this.schedules.push(schedule);
   }
 
-  /** Fires every due schedule with the current time `now`; returns whether any fired. */
-  async mayPunctuate(now: number, fire: (s: PunctuationSchedule, now: number) => unknown): Promise<boolean> {
+  /** Fires every due schedule with the current time `now`; returns whether any fired (at once if none is due). */
+  mayPunctuate(now: number, fire: (s: PunctuationSchedule, now: number) => unknown): MaybePromise<boolean> {
+    for (const s of this.schedules) if (!s.cancelled && s.time <= now) return this.punctuateDue(now, fire);
+    return false;
+  }
+
+  private async punctuateDue(now: number, fire: (s: PunctuationSchedule, now: number) => unknown): Promise<boolean> {
     let punctuated = false;
     for (;;) {
       this.schedules = this.schedules.filter((s) => !s.cancelled);

@@ -19,6 +19,8 @@ export class RecordQueue {
   head: StampedRecord | null = null;
   /** The highest timestamp taken from this partition (Java's partition time), -1 before any. */
   partitionTime = -1;
+  /** The offset of the last record processed from this partition, -1 before any. */
+  consumedOffset = -1;
   /** Tie-breaker: partitions whose heads have the same timestamp are served in arrival order. */
   headSeq = 0;
 

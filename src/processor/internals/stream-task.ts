@@ -17,6 +17,7 @@ import { ProcessorRecordContext } from './record-context.js';
 import { RecordQueue } from './record-queue.js';
 import { SinkNode } from './sink-node.js';
 import { SourceNode } from './source-node.js';
+import { FailOnInvalidTimestamp } from '../timestamp-extractors.js';
 
 export interface StreamTaskOptions {
   readonly id: string;
@@ -44,12 +45,17 @@ export class StreamTask implements TaskContext {
   private readonly nodes: ProcessorNode[] = [];
   private readonly sources: SourceNode[] = [];
   private readonly stores = new Map<string, StateStore>();
-  private readonly queues = new Map<string, RecordQueue>();
+  private readonly storeList: StateStore[] = [];
+  private readonly changelogTopics = new Map<string, string>();
+  /** Every partition queue, in creation order, and the same indexed by topic and partition. */
+  private readonly queues: RecordQueue[] = [];
+  private readonly queueIndex = new Map<string, Map<number, RecordQueue>>();
   private readonly streamPunctuations = new PunctuationQueue();
   private readonly systemPunctuations = new PunctuationQueue();
-  private readonly consumedOffsets = new Map<string, number>();
+  private readonly sourceByTopic = new Map<string, SourceNode | undefined>();
   private currentContext = ProcessorRecordContext.forPunctuation(UNKNOWN);
   private streamTimeMs = UNKNOWN;
+  private appId: string | null = null;
   private seq = 0;
   private commitNeeded = false;
   private readonly keySerde: Serde<unknown> | null;
@@ -88,6 +94,7 @@ export class StreamTask implements TaskContext {
     for (const factory of this.options.plan.stores) {
       const store = factory.builder.build();
       this.stores.set(store.name(), store);
+      this.storeList.push(store);
       await store.init(storeContext, store);
     }
     for (const node of this.nodes) await node.init(this);
@@ -97,23 +104,30 @@ export class StreamTask implements TaskContext {
 
   /** The source node reading `topic`, or undefined when this task does not read it. */
   sourceFor(topic: string): SourceNode | undefined {
-    return this.sources.find((s) => s.matches(topic));
+    let source = this.sourceByTopic.get(topic);
+    if (source === undefined && !this.sourceByTopic.has(topic)) {
+      source = this.sources.find((s) => s.matches(topic));
+      this.sourceByTopic.set(topic, source);
+    }
+    return source;
   }
 
   addRecord(record: ConsumerRecord): void {
-    const key = `${record.topic}\u0000${record.partition}`;
-    let queue = this.queues.get(key);
+    let byPartition = this.queueIndex.get(record.topic);
+    if (byPartition === undefined) this.queueIndex.set(record.topic, (byPartition = new Map()));
+    let queue = byPartition.get(record.partition);
     if (queue === undefined) {
       const source = this.sourceFor(record.topic);
       if (source === undefined) throw new StreamsError(`Task ${this.id} has no source for topic ${record.topic}`);
       queue = new RecordQueue(record.topic, record.partition, source);
-      this.queues.set(key, queue);
+      byPartition.set(record.partition, queue);
+      this.queues.push(queue);
     }
     queue.add(record);
   }
 
   hasRecordsQueued(): boolean {
-    for (const q of this.queues.values()) if (!q.isEmpty()) return true;
+    for (const q of this.queues) if (!q.isEmpty()) return true;
     return false;
   }
 
@@ -123,7 +137,7 @@ export class StreamTask implements TaskContext {
    */
   process(): MaybePromise<boolean> {
     let next: RecordQueue | null = null;
-    for (const q of this.queues.values()) {
+    for (const q of this.queues) {
       if (q.head === null) this.prepareHead(q);
       if (q.head === null) continue;
       if (next === null || q.head.timestamp < next.head!.timestamp || (q.head.timestamp === next.head!.timestamp && q.headSeq < next.headSeq)) {
@@ -135,7 +149,7 @@ export class StreamTask implements TaskContext {
     const raw = stamped.raw;
     if (stamped.timestamp > this.streamTimeMs) this.streamTimeMs = stamped.timestamp;
     this.currentContext = new ProcessorRecordContext(stamped.timestamp, raw.offset, raw.partition, raw.topic, raw.headers);
-    this.consumedOffsets.set(`${raw.topic}\u0000${raw.partition}`, raw.offset);
+    next.consumedOffset = raw.offset;
     this.commitNeeded = true;
     const r = next.source.process(new Record(stamped.key, stamped.value, stamped.timestamp, raw.headers));
     return isPromise(r) ? r.then(() => true) : true;
@@ -160,7 +174,14 @@ export class StreamTask implements TaskContext {
         );
       }
       const extractor = q.source.timestampExtractor ?? this.defaultExtractor;
-      const timestamp = extractor.extract({ ...raw, key, value }, q.partitionTime);
+      // the default extractor only reads the record's own timestamp: skip building its argument
+      const timestamp =
+        extractor instanceof FailOnInvalidTimestamp && raw.timestamp >= 0
+          ? raw.timestamp
+          : extractor.extract(
+              { topic: raw.topic, partition: raw.partition, offset: raw.offset, timestamp: raw.timestamp, headers: raw.headers, key, value },
+              q.partitionTime,
+            );
       if (timestamp < 0) continue;
       q.head = { raw, key, value, timestamp };
       q.headSeq = this.seq++;
@@ -183,12 +204,11 @@ export class StreamTask implements TaskContext {
   }
 
   maybePunctuateStreamTime(): Promise<boolean> | boolean {
-    if (this.streamTimeMs === UNKNOWN || this.streamPunctuations.size === 0) return false;
+    if (this.streamTimeMs === UNKNOWN) return false;
     return this.streamPunctuations.mayPunctuate(this.streamTimeMs, (s, now) => this.punctuate(s, now));
   }
 
   maybePunctuateSystemTime(): Promise<boolean> | boolean {
-    if (this.systemPunctuations.size === 0) return false;
     return this.systemPunctuations.mayPunctuate(this.options.clock(), (s, now) => this.punctuate(s, now));
   }
 
@@ -204,13 +224,34 @@ export class StreamTask implements TaskContext {
     return this.commitNeeded;
   }
 
-  /** Flushes stores (and their caches), then the collector. Returns the offsets consumed since the last. */
-  async commit(): Promise<Map<string, number>> {
-    for (const store of this.stores.values()) await store.flush();
-    await this.options.collector.flush();
+  /**
+   * Flushes stores (and their caches), then the collector. Synchronous when every store and the collector
+   * are (the driver commits after every record).
+   */
+  commit(): MaybePromise<void> {
+    return this.flushFrom(this.storeList, 0);
+  }
+
+  private flushFrom(stores: StateStore[], from: number): MaybePromise<void> {
+    for (let i = from; i < stores.length; i++) {
+      const r = stores[i]!.flush();
+      if (isPromise(r)) return r.then(() => this.flushFrom(stores, i + 1));
+    }
+    const f = this.options.collector.flush();
+    if (isPromise(f)) return f.then(() => void (this.commitNeeded = false));
     this.commitNeeded = false;
-    const offsets = new Map(this.consumedOffsets);
-    return offsets;
+  }
+
+  /** The offset of the last record processed from each partition: `topic -> partition -> offset`. */
+  consumedOffsets(): Map<string, Map<number, number>> {
+    const out = new Map<string, Map<number, number>>();
+    for (const q of this.queues) {
+      if (q.consumedOffset < 0) continue;
+      let byPartition = out.get(q.topic);
+      if (byPartition === undefined) out.set(q.topic, (byPartition = new Map()));
+      byPartition.set(q.partition, q.consumedOffset);
+    }
+    return out;
   }
 
   async close(): Promise<void> {
@@ -221,7 +262,7 @@ export class StreamTask implements TaskContext {
   // ---- TaskContext ----
 
   applicationId(): string {
-    return this.options.config.getString('application.id');
+    return (this.appId ??= this.options.config.getString('application.id'));
   }
   taskId(): string {
     return this.id;
@@ -270,7 +311,8 @@ export class StreamTask implements TaskContext {
         // restoration from the changelog arrives with persistent state; until then there is nothing to track
       },
       logChange: (storeName, key, value, timestamp) => {
-        const topic = `${this.applicationId()}-${storeName}-changelog`;
+        let topic = this.changelogTopics.get(storeName);
+        if (topic === undefined) this.changelogTopics.set(storeName, (topic = `${this.applicationId()}-${storeName}-changelog`));
         this.options.collector.send(topic, key, value, new Headers(), timestamp, this.partition);
       },
       recordTimestamp: () => this.currentContext.timestamp(),

@@ -2,7 +2,7 @@ import type { Serializer } from '../../serde/serde.js';
 import type { MaybePromise } from '../../util/maybe-promise.js';
 import type { KeyValue } from '../key-value.js';
 import type { KeyValueIterator, KeyValueStore, StateStore, StateStoreContext } from '../state-store.js';
-import { thenMaybe } from './then-maybe.js';
+import { thenMaybe } from '../../util/maybe-promise.js';
 
 /**
  * Java's `ChangeLoggingKeyValueBytesStore`: every write to the bytes store below is also sent to the store's

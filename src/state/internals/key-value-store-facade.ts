@@ -5,7 +5,7 @@ import type { KeyValue } from '../key-value.js';
 import type { KeyValueIterator, KeyValueStore, ReadOnlyKeyValueStore, StateStore, StateStoreContext } from '../state-store.js';
 import type { ReadOnlyTimestampedKeyValueStore, TimestampedKeyValueStore } from '../timestamped-key-value-store.js';
 import { ValueAndTimestamp } from '../value-and-timestamp.js';
-import { thenMaybe } from './then-maybe.js';
+import { thenMaybe } from '../../util/maybe-promise.js';
 
 /** Java's `ConsumerRecord.NO_TIMESTAMP`: the timestamp the facade writes with. */
 export const NO_TIMESTAMP = -1;

@@ -6,7 +6,7 @@ import type { KeyValue } from '../key-value.js';
 import type { KeyValueIterator, KeyValueStore, StateStore, StateStoreContext } from '../state-store.js';
 import { TIMESTAMPED_STORE } from '../timestamped-key-value-store.js';
 import type { ValueAndTimestamp } from '../value-and-timestamp.js';
-import { thenMaybe } from './then-maybe.js';
+import { thenMaybe } from '../../util/maybe-promise.js';
 import { ValueAndTimestampSerde } from './value-and-timestamp-serde.js';
 
 /** Java's `ProcessorStateManager.storeChangelogTopic`: the name of a store's changelog topic. */

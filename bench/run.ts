@@ -1,0 +1,32 @@
+/**
+ * `npm run bench [-- --records N]`: in-memory TopologyTestDriver throughput, 1M records per benchmark by
+ * default. Prints a table and writes bench/results/driver-<date>.json.
+ */
+import { mkdirSync, writeFileSync } from 'node:fs';
+import { groupByKeyCount, runDriverBench, statelessChain, type BenchResult } from './driver-throughput.js';
+
+const arg = (name: string): string | undefined => {
+  const i = process.argv.indexOf(name);
+  return i >= 0 ? process.argv[i + 1] : undefined;
+};
+const records = Number(arg('--records') ?? 1_000_000);
+const keys = Number(arg('--keys') ?? 10_000);
+
+const targets: Record<string, number> = { 'stateless filter->mapValues->to': 500_000, 'groupByKey().count()': 200_000 };
+const results: BenchResult[] = [];
+results.push(await runDriverBench('stateless filter->mapValues->to', statelessChain(), records, keys));
+results.push(await runDriverBench('groupByKey().count()', groupByKeyCount(), records, keys));
+
+console.log(`\nTopologyTestDriver throughput, ${records.toLocaleString('en')} records, ${keys.toLocaleString('en')} distinct keys, node ${process.version}`);
+console.log('benchmark                          records/s     target    seconds   output   heap MiB');
+for (const r of results) {
+  const target = targets[r.name]!;
+  console.log(
+    `${r.name.padEnd(33)} ${Math.round(r.recordsPerSecond).toLocaleString('en').padStart(10)} ${(r.recordsPerSecond >= target ? '>=' : '< ') + (target / 1000).toFixed(0) + 'k'}`.padEnd(58) +
+      `${r.seconds.toFixed(2).padStart(8)} ${String(r.outputRecords).padStart(8)} ${r.heapUsedMiB.toFixed(0).padStart(9)}`,
+  );
+}
+mkdirSync(new URL('./results/', import.meta.url), { recursive: true });
+const file = new URL(`./results/driver-${new Date().toISOString().slice(0, 10)}.json`, import.meta.url);
+writeFileSync(file, JSON.stringify({ date: new Date().toISOString(), node: process.version, records, keys, results }, null, 2));
+console.log(`\nwritten to ${file.pathname}`);
