@@ -18,6 +18,9 @@ import java.util.List;
 import java.util.Map;
 import java.util.Properties;
 import java.util.TreeSet;
+import org.apache.kafka.common.header.Header;
+import org.apache.kafka.common.header.Headers;
+import org.apache.kafka.common.header.internals.RecordHeaders;
 import org.apache.kafka.common.serialization.Serde;
 import org.apache.kafka.common.serialization.Serdes;
 import org.apache.kafka.streams.KeyValue;
@@ -133,7 +136,12 @@ public final class Golden {
           String[] letters = inputSerdes.get(topic);
           Object key = value(letters[0], step.get("key"));
           Object value = value(letters[1], step.get("value"));
-          in.pipeInput(key, value, step.get("timestamp").asLong());
+          long ts = step.get("timestamp").asLong();
+          if (step.has("headers")) {
+            in.pipeInput(new TestRecord<>(key, value, headers(step.get("headers")), ts));
+          } else {
+            in.pipeInput(key, value, ts);
+          }
         } else {
           throw new IllegalStateException("unknown step: " + step);
         }
@@ -154,6 +162,8 @@ public final class Golden {
           rec.put("key", r.key());
           rec.put("value", r.value());
           rec.put("timestamp", r.timestamp());
+          // only scenarios that ask for headers get them, so that older goldens stay unchanged
+          if (spec.path("headers").asBoolean(false)) rec.put("headers", headerList(r.headers()));
           records.add(rec);
         }
         outputs.put(e.getKey(), records);
@@ -166,6 +176,9 @@ public final class Golden {
       }
 
       produced = new ArrayList<>(new TreeSet<>(driver.producedTopicNames()));
+      if (spec.path("listStores").asBoolean(false)) {
+        extra.put("allStateStores", new ArrayList<>(new TreeSet<>(driver.getAllStateStores().keySet())));
+      }
       scenario.after(driver, extra);
     }
 
@@ -202,6 +215,28 @@ public final class Golden {
       return generated;
     }
     return names;
+  }
+
+  /** A step's headers, [[key, value-or-null], ...] (values as UTF-8 strings), as Kafka Headers. */
+  private static Headers headers(JsonNode list) {
+    Headers h = new RecordHeaders();
+    for (JsonNode pair : list) {
+      JsonNode v = pair.get(1);
+      h.add(pair.get(0).asText(), v == null || v.isNull() ? null : v.asText().getBytes(StandardCharsets.UTF_8));
+    }
+    return h;
+  }
+
+  /** Headers as [[key, value-or-null], ...] in order, values decoded as UTF-8. */
+  private static List<List<String>> headerList(Headers headers) {
+    List<List<String>> out = new ArrayList<>();
+    for (Header h : headers) {
+      List<String> pair = new ArrayList<>();
+      pair.add(h.key());
+      pair.add(h.value() == null ? null : new String(h.value(), StandardCharsets.UTF_8));
+      out.add(pair);
+    }
+    return out;
   }
 
   /** Drains an iterator into [{key, value}, ...] in iteration order, closing it. */

@@ -9,6 +9,7 @@ import java.util.Map;
 import java.util.TreeSet;
 import java.util.regex.Pattern;
 import org.apache.kafka.common.serialization.Serde;
+import java.nio.charset.StandardCharsets;
 import org.apache.kafka.common.serialization.Serdes;
 import org.apache.kafka.common.utils.Bytes;
 import org.apache.kafka.streams.KeyValue;
@@ -26,7 +27,10 @@ import org.apache.kafka.streams.kstream.Materialized;
 import org.apache.kafka.streams.kstream.Named;
 import org.apache.kafka.streams.kstream.Produced;
 import org.apache.kafka.streams.kstream.Repartitioned;
+import org.apache.kafka.clients.consumer.ConsumerRecord;
 import org.apache.kafka.streams.processor.PunctuationType;
+import org.apache.kafka.streams.processor.TimestampExtractor;
+import org.apache.kafka.streams.processor.api.RecordMetadata;
 import org.apache.kafka.streams.processor.RecordContext;
 import org.apache.kafka.streams.processor.TopicNameExtractor;
 import org.apache.kafka.streams.processor.api.FixedKeyProcessor;
@@ -69,6 +73,18 @@ final class Scenarios {
     ALL.put("s17-process-with-store", x -> s17());
     ALL.put("s18-describe-shapes", Scenarios::s18);
     ALL.put("s19-store-byte-order", new S19());
+    ALL.put("s20-naming", x -> s20());
+    ALL.put("s21-materialized-with-serdes", Scenarios::s21);
+    ALL.put("s22-to-table-unmaterialized", Scenarios::s22);
+    ALL.put("s23-repartition-flag", x -> s23());
+    ALL.put("s24-merge-repartition", x -> s24());
+    ALL.put("s25-null-keys", x -> s25());
+    ALL.put("s26-headers", x -> s26());
+    ALL.put("s27-timestamp-extractor", x -> s27());
+    ALL.put("s28-papi-routing", x -> s28());
+    ALL.put("s29-table-filter-chain", x -> s29());
+    ALL.put("s30-table-mapvalues-materialized", Scenarios::s30);
+    ALL.put("s31-caching-two-updates", x -> s31());
   }
 
   // ---------------------------------------------------------------- stateless
@@ -467,5 +483,295 @@ final class Scenarios {
       extra.put("stringsPrefixA", Golden.entries(strings.prefixScan("a", S.serializer())));
       extra.put("stringsReverseRange", Golden.entries(strings.reverseRange("a", "b")));
     }
+  }
+
+  // ---------------------------------------------------------------- s20 and later (dsl-more.test.ts)
+
+  static Topology s20() {
+    StreamsBuilder b = new StreamsBuilder();
+    KTable<String, String> t = b.table("t-in", Consumed.with(S, S).withName("src"));
+    t.groupBy((k, v) -> KeyValue.pair(v, k), Grouped.with(S, S))
+        .count(Named.as("n"))
+        .toStream()
+        .to("t-counts", Produced.with(S, L));
+    t.groupBy((k, v) -> KeyValue.pair(k + v, v), Grouped.with("grp", S, S))
+        .count(Named.as("n2"))
+        .toStream()
+        .to("t-counts2", Produced.with(S, L));
+    b.stream("s-in", Consumed.with(S, S))
+        .groupByKey()
+        .count(Named.as("sc"))
+        .toStream()
+        .to("s-counts", Produced.with(S, L));
+    return b.build();
+  }
+
+  static Topology s21(Map<String, Object> extra) {
+    StreamsBuilder b = new StreamsBuilder();
+    KTable<String, Long> counts =
+        b.stream("input", Consumed.with(S, S)).groupByKey().count(Materialized.with(S, L));
+    counts.toStream().to("counts", Produced.with(S, L));
+    KTable<String, String> t = b.table("t-in", Consumed.with(S, S));
+    KTable<String, String> f = t.filter((k, v) -> v.length() > 1, Materialized.with(S, S));
+    f.toStream().to("filtered", Produced.with(S, S));
+    KTable<String, String> m = t.mapValues(v -> v + "!", Materialized.with(S, S));
+    m.toStream().to("mapped", Produced.with(S, S));
+    Map<String, Object> q = new LinkedHashMap<>();
+    q.put("counts", counts.queryableStoreName());
+    q.put("filter", f.queryableStoreName());
+    q.put("mapValues", m.queryableStoreName());
+    q.put("source", t.queryableStoreName());
+    extra.put("queryableStoreNames", q);
+    return b.build();
+  }
+
+  static Topology s22(Map<String, Object> extra) {
+    StreamsBuilder b = new StreamsBuilder();
+    KStream<String, String> s = b.stream("input", Consumed.with(S, S));
+    KTable<String, String> plain = s.toTable();
+    plain.toStream().to("plain", Produced.with(S, S));
+    KStream<String, String> rekeyed = s.selectKey((k, v) -> k == null ? null : k.toUpperCase());
+    KTable<String, String> t1 = rekeyed.toTable();
+    t1.toStream().to("rekeyed", Produced.with(S, S));
+    KTable<String, String> t2 = rekeyed.toTable(Named.as("tt"));
+    t2.toStream().to("rekeyed-named", Produced.with(S, S));
+    Map<String, Object> q = new LinkedHashMap<>();
+    q.put("plain", plain.queryableStoreName());
+    q.put("rekeyed", t1.queryableStoreName());
+    q.put("rekeyedNamed", t2.queryableStoreName());
+    extra.put("queryableStoreNames", q);
+    return b.build();
+  }
+
+  static Topology s23() {
+    StreamsBuilder b = new StreamsBuilder();
+    KStream<String, String> s = b.stream("input", Consumed.with(S, S));
+    s.mapValues(v -> v + "!").groupByKey().count().toStream().to("mv-count", Produced.with(S, L));
+    s.map((k, v) -> KeyValue.pair(v, k))
+        .mapValues(v -> v + "?")
+        .groupByKey()
+        .count()
+        .toStream()
+        .to("map-count", Produced.with(S, L));
+    s.selectKey((k, v) -> v)
+        .peek((k, v) -> {})
+        .filter((k, v) -> true)
+        .groupByKey(Grouped.as("g"))
+        .count()
+        .toStream()
+        .to("sk-count", Produced.with(S, L));
+    s.flatMapValues(v -> List.of(v, v))
+        .groupByKey(Grouped.as("unused"))
+        .count()
+        .toStream()
+        .to("fmv-count", Produced.with(S, L));
+    return b.build();
+  }
+
+  static Topology s24() {
+    StreamsBuilder b = new StreamsBuilder();
+    KStream<String, String> a = b.stream("in-a", Consumed.with(S, S));
+    KStream<String, String> r = b.stream("in-b", Consumed.with(S, S)).selectKey((k, v) -> v);
+    a.merge(r)
+        .groupByKey()
+        .count(Materialized.as("merged-counts"))
+        .toStream()
+        .to("merged", Produced.with(S, L));
+    b.stream("in-c", Consumed.with(S, S))
+        .merge(a)
+        .groupByKey()
+        .reduce((x, y) -> x + y, Materialized.as("plain-reduce"))
+        .toStream()
+        .to("reduced", Produced.with(S, S));
+    return b.build();
+  }
+
+  static Topology s25() {
+    StreamsBuilder b = new StreamsBuilder();
+    b.table("t-in", Consumed.with(S, S)).toStream().to("t-out", Produced.with(S, S));
+    KStream<String, String> s = b.stream("input", Consumed.with(S, S));
+    s.repartition().to("rp-out", Produced.with(S, S));
+    s.groupBy((k, v) -> v.equals("none") ? null : v)
+        .count(Materialized.as("by-value"))
+        .toStream()
+        .to("gb-out", Produced.with(S, L));
+    s.mapValues(v -> v + "!").to("mv-out", Produced.with(S, S));
+    return b.build();
+  }
+
+  /** s26: adds header "added"="yes" by mutating the record's headers in place. */
+  static final class AddHeader implements FixedKeyProcessor<String, String, String> {
+    private FixedKeyProcessorContext<String, String> context;
+
+    @Override
+    public void init(FixedKeyProcessorContext<String, String> context) {
+      this.context = context;
+    }
+
+    @Override
+    public void process(FixedKeyRecord<String, String> record) {
+      record.headers().add("added", "yes".getBytes(StandardCharsets.UTF_8));
+      context.forward(record.withValue(record.value() + "+"));
+    }
+  }
+
+  static Topology s26() {
+    StreamsBuilder b = new StreamsBuilder();
+    KStream<String, String> s = b.stream("input", Consumed.with(S, S));
+    s.processValues(AddHeader::new).to("added", Produced.with(S, S));
+    s.mapValues(v -> v.toUpperCase()).to("upper", Produced.with(S, S));
+    s.repartition(Repartitioned.as("hr")).to("repartitioned", Produced.with(S, S));
+    s.groupByKey().count().toStream().to("counts", Produced.with(S, L));
+    return b.build();
+  }
+
+  /** s27: the value is the timestamp; a null or negative value takes the partition time. */
+  static final class ValueTimestamp implements TimestampExtractor {
+    @Override
+    public long extract(ConsumerRecord<Object, Object> record, long partitionTime) {
+      Long v = (Long) record.value();
+      return v == null || v < 0 ? partitionTime : v;
+    }
+  }
+
+  static Topology s27() {
+    StreamsBuilder b = new StreamsBuilder();
+    KStream<String, Long> s =
+        b.stream("input", Consumed.with(S, L).withTimestampExtractor(new ValueTimestamp()));
+    s.to("stamped", Produced.with(S, L));
+    s.groupByKey().reduce(Long::sum, Materialized.as("sums")).toStream().to("sums", Produced.with(S, L));
+    return b.build();
+  }
+
+  /** s28: routes by the value's first letter to a named child; anything else to all children. */
+  static final class Router implements Processor<String, String, String, String> {
+    private ProcessorContext<String, String> context;
+
+    @Override
+    public void init(ProcessorContext<String, String> context) {
+      this.context = context;
+    }
+
+    @Override
+    public void process(Record<String, String> record) {
+      switch (record.value().charAt(0)) {
+        case 'u':
+          context.forward(record, "Upper");
+          break;
+        case 'l':
+          context.forward(record, "Lower");
+          break;
+        case 'r':
+          context.forward(record, "RawSink");
+          break;
+        case 'd':
+          context.forward(record.withValue(record.value() + "1"), "Upper");
+          context.forward(record.withValue(record.value() + "2"), "Lower");
+          break;
+        default:
+          context.forward(record);
+      }
+    }
+  }
+
+  /** s28: maps the value to upper or lower case. */
+  static final class CaseMapper implements Processor<String, String, String, String> {
+    private final boolean upper;
+    private ProcessorContext<String, String> context;
+
+    CaseMapper(boolean upper) {
+      this.upper = upper;
+    }
+
+    @Override
+    public void init(ProcessorContext<String, String> context) {
+      this.context = context;
+    }
+
+    @Override
+    public void process(Record<String, String> record) {
+      String v = upper ? record.value().toUpperCase() : record.value().toLowerCase();
+      context.forward(record.withValue(v));
+    }
+  }
+
+  /** s28: appends the record's metadata (topic/partition/offset) and timestamp to the value. */
+  static final class Meta implements Processor<String, String, String, String> {
+    private ProcessorContext<String, String> context;
+
+    @Override
+    public void init(ProcessorContext<String, String> context) {
+      this.context = context;
+    }
+
+    @Override
+    public void process(Record<String, String> record) {
+      RecordMetadata m = context.recordMetadata().orElseThrow();
+      context.forward(
+          record.withValue(
+              record.value() + "|" + m.topic() + "/" + m.partition() + "/" + m.offset() + "@"
+                  + record.timestamp()));
+    }
+  }
+
+  static Topology s28() {
+    Topology t = new Topology();
+    t.addSource("Source", S.deserializer(), S.deserializer(), "input");
+    t.addSource("Source2", S.deserializer(), S.deserializer(), "input2");
+    t.addProcessor("Router", Router::new, "Source");
+    t.addProcessor("Upper", () -> new CaseMapper(true), "Router");
+    t.addProcessor("Lower", () -> new CaseMapper(false), "Router");
+    t.addProcessor("Meta", Meta::new, "Upper", "Lower", "Source2");
+    t.addSink("RawSink", "raw", S.serializer(), S.serializer(), "Router");
+    t.addSink("MetaSink", "meta", "Meta");
+    t.addSink("UpperSink", "upper", S.serializer(), S.serializer(), "Upper");
+    return t;
+  }
+
+  static Topology s29() {
+    StreamsBuilder b = new StreamsBuilder();
+    b.table("t1", Consumed.with(S, S))
+        .filter((k, v) -> v.length() > 1)
+        .filter((k, v) -> !v.startsWith("x"))
+        .toStream()
+        .to("chain1", Produced.with(S, S));
+    b.table("t2", Consumed.with(S, S), Materialized.as("t2-store"))
+        .filter((k, v) -> v.length() > 1)
+        .filter((k, v) -> !v.startsWith("x"))
+        .toStream()
+        .to("chain2", Produced.with(S, S));
+    return b.build();
+  }
+
+  static Topology s30(Map<String, Object> extra) {
+    StreamsBuilder b = new StreamsBuilder();
+    KTable<String, String> t = b.table("t-in", Consumed.with(S, S));
+    KTable<String, String> m =
+        t.mapValues((k, v) -> k + ":" + v, Materialized.as("mv-store"));
+    m.toStream().to("mapped", Produced.with(S, S));
+    KTable<String, String> f = m.filter((k, v) -> !v.endsWith("x"));
+    f.toStream().to("filtered", Produced.with(S, S));
+    Map<String, Object> q = new LinkedHashMap<>();
+    q.put("source", t.queryableStoreName());
+    q.put("mapValues", m.queryableStoreName());
+    q.put("filter", f.queryableStoreName());
+    extra.put("queryableStoreNames", q);
+    return b.build();
+  }
+
+  static Topology s31() {
+    StreamsBuilder b = new StreamsBuilder();
+    KStream<String, String> s = b.stream("input", Consumed.with(S, S));
+    s.flatMapValues(v -> List.of(v, v))
+        .groupByKey()
+        .count(Materialized.as("cached"))
+        .toStream()
+        .to("cached", Produced.with(S, L));
+    s.flatMapValues(v -> List.of(v, v))
+        .groupByKey()
+        .count(Materialized.<String, Long, KeyValueStore<Bytes, byte[]>>as("uncached").withCachingDisabled())
+        .toStream()
+        .to("uncached", Produced.with(S, L));
+    return b.build();
   }
 }
