@@ -1,6 +1,7 @@
 /**
- * `npm run bench [-- --records N]`: in-memory TopologyTestDriver throughput, 1M records per benchmark by
- * default. Prints a table and writes bench/results/driver-<date>.json.
+ * `npm run bench [-- --records N --keys K]`: in-memory TopologyTestDriver throughput, 1M records per
+ * benchmark by default, run from the compiled output (as users run it, not through a TS loader). Prints a
+ * table and writes bench/results/driver-<date>.json.
  */
 import { mkdirSync, writeFileSync } from 'node:fs';
 import { groupByKeyCount, runDriverBench, statelessChain, type BenchResult } from './driver-throughput.js';
@@ -26,7 +27,7 @@ for (const r of results) {
       `${r.seconds.toFixed(2).padStart(8)} ${String(r.outputRecords).padStart(8)} ${r.heapUsedMiB.toFixed(0).padStart(9)}`,
   );
 }
-mkdirSync(new URL('./results/', import.meta.url), { recursive: true });
-const file = new URL(`./results/driver-${new Date().toISOString().slice(0, 10)}.json`, import.meta.url);
+mkdirSync('bench/results', { recursive: true });
+const file = `bench/results/driver-${new Date().toISOString().slice(0, 10)}.json`;
 writeFileSync(file, JSON.stringify({ date: new Date().toISOString(), node: process.version, records, keys, results }, null, 2));
-console.log(`\nwritten to ${file.pathname}`);
+console.log(`\nwritten to ${file}`);
