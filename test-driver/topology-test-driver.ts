@@ -6,6 +6,7 @@ import { StreamTask } from '../src/processor/internals/stream-task.js';
 import type { Serde } from '../src/serde/serde.js';
 import { isPromise, type MaybePromise } from '../src/util/maybe-promise.js';
 import { KeyValueStoreFacade } from '../src/state/internals/key-value-store-facade.js';
+import { RecordCache } from '../src/state/internals/record-cache.js';
 import type { KeyValueStore, StateStore } from '../src/state/state-store.js';
 import { isTimestampedKeyValueStore, type TimestampedKeyValueStore } from '../src/state/timestamped-key-value-store.js';
 import type { Topology } from '../src/topology/topology.js';
@@ -53,9 +54,12 @@ export class TopologyTestDriver {
       flush: () => undefined,
     };
     const clock = (): number => this.wallClockMs;
+    // one record cache for the driver, as Java's driver has one ThreadCache; none when the budget is 0
+    const cacheBytes = Math.max(0, this.config.getNumber('statestore.cache.max.bytes'));
+    const cache = cacheBytes > 0 ? new RecordCache(cacheBytes) : null;
     const globalPlan = builder.buildGlobalStateTopology();
     this.globalTask =
-      globalPlan === null ? null : new StreamTask({ id: 'global', plan: globalPlan, builder, config: this.config, collector, clock });
+      globalPlan === null ? null : new StreamTask({ id: 'global', plan: globalPlan, builder, config: this.config, collector, clock, cache });
     const plan = builder.buildTopology();
     this.task =
       plan.nodes.length === 0
@@ -68,6 +72,7 @@ export class TopologyTestDriver {
             collector,
             clock,
             globalStores: this.globalTask?.stateStores(),
+            cache,
           });
     this.feedbackTopics = new Set(builder.internalTopicSpecs().map((t) => builder.decorateTopic(t.name)));
     this.ready = this.initialize();

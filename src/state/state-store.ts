@@ -19,6 +19,14 @@ export interface StateStoreContext {
   logChange(storeName: string, key: Buffer, value: Buffer | null, timestamp: number): void;
   /** The timestamp of the record being processed (the changelog record's timestamp for plain stores). */
   recordTimestamp(): number;
+  /** The headers of the record being processed. */
+  recordHeaders(): import('../processor/headers.js').Headers;
+  /** The record cache of this instance, or null when caching is off (`statestore.cache.max.bytes` 0). */
+  cache(): import('./internals/record-cache.js').RecordCache | null;
+  /** An opaque snapshot of the current record context, kept with cached writes. */
+  recordContext(): unknown;
+  /** Runs `fn` with the record context set to a snapshot taken earlier (a cached write being flushed). */
+  withRecordContext<T>(snapshot: unknown, fn: () => T): T;
 }
 
 /** Java's `StateStore`. */

@@ -1,3 +1,5 @@
+import { Headers } from '../../src/processor/headers.js';
+import type { RecordCache } from '../../src/state/internals/record-cache.js';
 import type { Serde } from '../../src/serde/serde.js';
 import type { StateRestoreCallback, StateStore, StateStoreContext } from '../../src/state/state-store.js';
 
@@ -41,5 +43,30 @@ export class MockStateStoreContext implements StateStoreContext {
 
   recordTimestamp(): number {
     return this.timestamp;
+  }
+
+  recordHeaders(): Headers {
+    return new Headers();
+  }
+
+  cache(): RecordCache | null {
+    return this.recordCache;
+  }
+
+  recordCache: RecordCache | null = null;
+  currentContext: unknown = null;
+
+  recordContext(): unknown {
+    return this.currentContext;
+  }
+
+  withRecordContext<T>(snapshot: unknown, fn: () => T): T {
+    const saved = this.currentContext;
+    this.currentContext = snapshot;
+    try {
+      return fn();
+    } finally {
+      this.currentContext = saved;
+    }
   }
 }

@@ -2,6 +2,7 @@ import type { StreamsConfig } from '../../config/streams-config.js';
 import { DeserializationHandlerResponse } from '../../errors/handlers.js';
 import { StreamsError } from '../../errors/streams-error.js';
 import type { Serde } from '../../serde/serde.js';
+import type { RecordCache } from '../../state/internals/record-cache.js';
 import type { StateStore, StateStoreContext } from '../../state/state-store.js';
 import type { InternalTopologyBuilder, TopologyPlan } from '../../topology/internal-topology-builder.js';
 import { isPromise, type MaybePromise } from '../../util/maybe-promise.js';
@@ -29,6 +30,8 @@ export interface StreamTaskOptions {
   readonly clock: () => number;
   /** Global stores, readable by every processor (owned by the global task). */
   readonly globalStores?: ReadonlyMap<string, StateStore>;
+  /** The instance's record cache shared by caching stores; absent or null: caching off. */
+  readonly cache?: RecordCache | null;
 }
 
 const UNKNOWN = -1;
@@ -316,6 +319,27 @@ export class StreamTask implements TaskContext {
         this.options.collector.send(topic, key, value, new Headers(), timestamp, this.partition);
       },
       recordTimestamp: () => this.currentContext.timestamp(),
+      recordHeaders: () => this.currentContext.headers(),
+      cache: () => this.options.cache ?? null,
+      recordContext: () => this.currentContext,
+      withRecordContext: <T>(snapshot: unknown, fn: () => T): T => {
+        const saved = this.currentContext;
+        this.currentContext = snapshot as ProcessorRecordContext;
+        let result: T;
+        try {
+          result = fn();
+        } catch (e) {
+          this.currentContext = saved;
+          throw e;
+        }
+        if (!isPromise(result)) {
+          this.currentContext = saved;
+          return result;
+        }
+        return result.finally(() => {
+          this.currentContext = saved;
+        }) as T;
+      },
     };
   }
 }

@@ -1,3 +1,4 @@
+import { CachingKeyValueStore } from './caching-key-value-store.js';
 import { ChangeLoggingKeyValueBytesStore } from './change-logging-key-value-store.js';
 import { IllegalArgumentError } from '../../errors/streams-error.js';
 import type { Serde } from '../../serde/serde.js';
@@ -18,19 +19,14 @@ export interface KeyValueLayerOptions {
 /**
  * The one place where the layers between the metered store and the bytes store are assembled. Java's
  * stack, from the outside in, is: metered → caching → change-logging → bytes store.
- *
- * Caching and change-logging arrive with the persistent-state work; until then the bytes store is returned
- * as it is and the builders only record the flags. When they arrive, this becomes:
- *   let store = bytes;
- *   if (options.loggingEnabled) store = new ChangeLoggingKeyValueBytesStore(store, options);   // timestamped variant when options.timestamped
- *   if (options.cachingEnabled) store = new CachingKeyValueStore(store, options);
- *   return store;
  * (Java also adapts a persistent, non-timestamped bytes store for a timestamped builder —
  * `KeyValueToTimestampedKeyValueByteStoreAdapter` — which belongs here as well.)
  */
 export function wrapKeyValueBytesStore(bytes: KeyValueStore<Buffer, Buffer>, options: KeyValueLayerOptions): KeyValueStore<Buffer, Buffer> {
-  // The caching layer (record cache) slots in above the logging layer with persistent state.
-  return options.loggingEnabled ? new ChangeLoggingKeyValueBytesStore(bytes, options.timestamped) : bytes;
+  let store = bytes;
+  if (options.loggingEnabled) store = new ChangeLoggingKeyValueBytesStore(store, options.timestamped);
+  if (options.cachingEnabled) store = new CachingKeyValueStore(store);
+  return store;
 }
 
 function checkSupplier(supplier: KeyValueBytesStoreSupplier): void {

@@ -8,10 +8,21 @@ import { TIMESTAMPED_STORE } from '../timestamped-key-value-store.js';
 import type { ValueAndTimestamp } from '../value-and-timestamp.js';
 import { thenMaybe } from '../../util/maybe-promise.js';
 import { ValueAndTimestampSerde } from './value-and-timestamp-serde.js';
+import { CachingKeyValueStore } from './caching-key-value-store.js';
+import type { Headers } from '../../processor/headers.js';
 
 /** Java's `ProcessorStateManager.storeChangelogTopic`: the name of a store's changelog topic. */
 export function storeChangelogTopic(applicationId: string, storeName: string): string {
   return `${applicationId}-${storeName}-changelog`;
+}
+
+/** A change flushed from the record cache, as a KTable operator's flush listener receives it. */
+export interface FlushedChange<K, V> {
+  readonly key: K;
+  readonly newValue: V | null;
+  readonly oldValue: V | null;
+  readonly timestamp: number;
+  readonly headers: Headers;
 }
 
 /** A serializer for bytes that are already serialized (used to hand a serialized prefix down). */
@@ -35,6 +46,7 @@ export class MeteredKeyValueStore<K, V> implements KeyValueStore<K, V> {
   private keyDeser!: Deserializer<K>;
   private valueSer!: Serializer<V>;
   private valueDeser!: Deserializer<V>;
+  private context: StateStoreContext | null = null;
   /** The topic passed to the serdes: the changelog topic once initialized, the store's name before. */
   private topic: string;
   private readonly deserializeKey = (bytes: Buffer): K => this.keyDeser.deserialize(this.topic, bytes) as K;
@@ -82,11 +94,32 @@ export class MeteredKeyValueStore<K, V> implements KeyValueStore<K, V> {
     this.useKeySerde(keySerde);
     this.useValueSerde(this.resolveValueSerde(context));
     this.topic = storeChangelogTopic(context.applicationId(), this.name());
+    this.context = context;
     return this.inner.init(context, root);
   }
 
   flush(): MaybePromise<void> {
     return this.inner.flush();
+  }
+
+  /**
+   * Java's `WrappedStateStore.setFlushListener`: with a record cache below, changes reach `listener` when the
+   * cache flushes them (typed, with the timestamp and headers of the key's last write). Returns whether
+   * that is the case; if not, the caller forwards changes itself.
+   */
+  setFlushListener(listener: (change: FlushedChange<K, V>) => MaybePromise<void>, sendOldValues: boolean): boolean {
+    if (!(this.inner instanceof CachingKeyValueStore)) return false;
+    return this.inner.setFlushListener(
+      (key, newValue, oldValue) =>
+        listener({
+          key: this.deserializeKey(key),
+          newValue: this.deserializeValue(newValue),
+          oldValue: this.deserializeValue(oldValue),
+          timestamp: this.context!.recordTimestamp(),
+          headers: this.context!.recordHeaders(),
+        }),
+      sendOldValues,
+    );
   }
 
   close(): MaybePromise<void> {
