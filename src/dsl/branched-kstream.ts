@@ -19,9 +19,7 @@ export class BranchedKStream<K, V> {
     private readonly source: KStream<K, V>,
     named?: Named,
   ) {
-    // Java draws the generated name even when the split is named.
-    const generated = source.builder.newProcessorName('KSTREAM-BRANCH-');
-    this.splitterName = named?.name ?? generated;
+    this.splitterName = source.builder.processorName(named?.name, 'KSTREAM-BRANCH-');
     const splitter = this.splitterName;
     const parent = source.nodeName;
     source.builder.addWriter((b) => b.addProcessor(splitter, kstreamBranch(this.predicates, this.childNames, () => this.defaultChild), parent));

@@ -18,6 +18,15 @@ export class InternalStreamsBuilder {
     return prefix + String(this.index++).padStart(10, '0');
   }
 
+  /**
+   * The name of an operator the user may have named. Java draws the generated index even when the name is
+   * given, so naming one operator does not renumber the generated names of every later one.
+   */
+  processorName(given: string | null | undefined, prefix: string): string {
+    const generated = this.newProcessorName(prefix);
+    return given ?? generated;
+  }
+
   newStoreName(prefix: string): string {
     return `${prefix}STATE-STORE-${String(this.index++).padStart(10, '0')}`;
   }

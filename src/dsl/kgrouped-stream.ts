@@ -23,10 +23,13 @@ export class KGroupedStream<K, V> {
 
   count(named?: Named | Materialized<K, number>, materialized?: Materialized<K, number>): KTable<K, number> {
     const args = namedAndMaterialized(named, materialized);
+    // Java's count(…, Materialized) draws one store index more when the Materialized has no name (a
+    // leftover kept for topology compatibility); count() and count(Named) do not.
+    if (args.materialized !== undefined && args.materialized.storeName === null) this.builder.newStoreName('KSTREAM-AGGREGATE-');
     const mi = MaterializedInternal.of(args.materialized, this.builder, 'KSTREAM-AGGREGATE-');
     mi.keySerde ??= this.keySerde;
     mi.valueSerde ??= Serdes.Long();
-    const name = nameOf(args.named) ?? this.builder.newProcessorName('KSTREAM-AGGREGATE-');
+    const name = this.builder.processorName(nameOf(args.named), 'KSTREAM-AGGREGATE-');
     return this.doAggregate(name, mi, new KStreamAggregateSupplier<K, V, number>(mi.storeName, () => 0, (_k, _v, agg) => agg + 1));
   }
 
@@ -35,7 +38,7 @@ export class KGroupedStream<K, V> {
     const mi = MaterializedInternal.of(args.materialized, this.builder, 'KSTREAM-REDUCE-');
     mi.keySerde ??= this.keySerde;
     mi.valueSerde ??= this.valueSerde;
-    const name = nameOf(args.named) ?? this.builder.newProcessorName('KSTREAM-REDUCE-');
+    const name = this.builder.processorName(nameOf(args.named), 'KSTREAM-REDUCE-');
     return this.doAggregate(name, mi, new KStreamAggregateSupplier<K, V, V>(mi.storeName, null, (_k, v, agg) => reducer(agg, v)));
   }
 
@@ -48,7 +51,7 @@ export class KGroupedStream<K, V> {
     const args = namedAndMaterialized(named, materialized);
     const mi = MaterializedInternal.of(args.materialized, this.builder, 'KSTREAM-AGGREGATE-');
     mi.keySerde ??= this.keySerde;
-    const name = nameOf(args.named) ?? this.builder.newProcessorName('KSTREAM-AGGREGATE-');
+    const name = this.builder.processorName(nameOf(args.named), 'KSTREAM-AGGREGATE-');
     return this.doAggregate(name, mi, new KStreamAggregateSupplier<K, V, VA>(mi.storeName, initializer, aggregator));
   }
 
@@ -58,6 +61,7 @@ export class KGroupedStream<K, V> {
       parent = createRepartitionedSource(this.builder, {
         parentName: this.nodeName,
         topicPrefix: this.groupedName ?? mi.storeName,
+        userNamed: this.groupedName !== null || mi.queryable,
         keySerde: this.keySerde,
         valueSerde: this.valueSerde,
       });

@@ -41,7 +41,8 @@ export class KGroupedTable<K, V> {
     materialized?: Materialized<K, V>,
   ): KTable<K, V> {
     const args = namedAndMaterialized(named, materialized);
-    const mi = MaterializedInternal.of(args.materialized, this.builder, 'KTABLE-REDUCE-');
+    // Java names a generated reduce store like an aggregate's (KTABLE-AGGREGATE-STATE-STORE-…)
+    const mi = MaterializedInternal.of(args.materialized, this.builder, 'KTABLE-AGGREGATE-');
     mi.keySerde ??= this.keySerde;
     mi.valueSerde ??= this.valueSerde;
     const supplier = new KTableAggregateSupplier<K, V, V>(
@@ -74,9 +75,9 @@ export class KGroupedTable<K, V> {
     mi: MaterializedInternal<K, VA>,
   ): KTable<K, VA> {
     const given = nameOf(named);
-    const sinkName = given !== null ? `${given}-sink` : this.builder.newProcessorName('KSTREAM-SINK-');
-    const sourceName = given !== null ? `${given}-source` : this.builder.newProcessorName('KSTREAM-SOURCE-');
-    const funcName = given ?? this.builder.newProcessorName(prefix);
+    const sinkName = this.builder.processorName(given === null ? null : `${given}-sink`, 'KSTREAM-SINK-');
+    const sourceName = this.builder.processorName(given === null ? null : `${given}-source`, 'KSTREAM-SOURCE-');
+    const funcName = this.builder.processorName(given, prefix);
     const topic = (this.groupedName ?? mi.storeName) + REPARTITION_TOPIC_SUFFIX;
     supplier.cachingEnabled = mi.materialized.cachingEnabled;
     const parent = this.nodeName;

@@ -8,6 +8,7 @@ import {
   kstreamSelectKey,
   passThrough,
 } from '../operators/kstream-stateless.js';
+import { fixedKeyProcessorSupplier } from '../operators/fixed-key-processor.js';
 import { KTableSourceSupplier } from '../operators/ktable-source.js';
 import type {
   FixedKeyProcessorSupplier,
@@ -63,7 +64,7 @@ export class KStream<K, V> {
   }
 
   private name(named: Named | undefined, prefix: string): string {
-    return nameOf(named) ?? this.builder.newProcessorName(prefix);
+    return this.builder.processorName(nameOf(named), prefix);
   }
 
   filter(predicate: (key: K, value: V) => boolean, named?: Named): KStream<K, V> {
@@ -131,6 +132,7 @@ export class KStream<K, V> {
     const source = createRepartitionedSource(this.builder, {
       parentName: this.nodeName,
       topicPrefix: name,
+      userNamed: repartitioned?.name != null,
       keySerde,
       valueSerde,
       partitioner: repartitioned?.partitioner ?? null,
@@ -141,7 +143,7 @@ export class KStream<K, V> {
 
   /** Writes to a topic, or to the topic a `TopicNameExtractor` `(key, value, recordContext) => topic` picks. */
   to(topic: string | TopicNameExtractor<K, V>, produced?: Produced<K, V>): void {
-    const name = produced?.processorName ?? this.builder.newProcessorName('KSTREAM-SINK-');
+    const name = this.builder.processorName(produced?.processorName, 'KSTREAM-SINK-');
     const keySerde = produced?.keySerde ?? this.keySerde;
     const valueSerde = produced?.valueSerde ?? this.valueSerde;
     const partitioner = produced?.partitioner ?? null;
@@ -162,17 +164,20 @@ export class KStream<K, V> {
       const source = createRepartitionedSource(this.builder, {
         parentName: this.nodeName,
         topicPrefix: `${name}-repartition`,
+        userNamed: args.named !== undefined,
         keySerde: mi.keySerde,
         valueSerde: mi.valueSerde,
       });
       input = new KStream(this.builder, source, mi.keySerde, mi.valueSerde, false);
     }
-    const supplier = new KTableSourceSupplier<K, V>(mi.storeName, mi.queryableStoreName() ?? mi.storeName);
+    // Like a source table: materialized only if the store is named or a downstream operator needs old values.
+    const supplier = new KTableSourceSupplier<K, V>(mi.storeName, mi.queryableStoreName());
     supplier.cachingEnabled = mi.materialized.cachingEnabled;
     const parent = input.nodeName;
     this.builder.addWriter((b) => {
       b.addProcessor(name, () => supplier.get(), parent);
-      b.addStateStore(mi.timestampedKeyValueStoreBuilder(), false, name);
+      // decided at build time, after every downstream operator had the chance to ask for old values
+      if (supplier.materialized()) b.addStateStore(mi.timestampedKeyValueStoreBuilder(), false, name);
     });
     return new KTable(this.builder, name, mi.keySerde, mi.valueSerde, supplier, mi.queryableStoreName());
   }
@@ -180,15 +185,17 @@ export class KStream<K, V> {
   /** `process(supplier, ...storeNames)` or `process(supplier, named, ...storeNames)`. The key may change. */
   process<KR, VR>(supplier: ProcessorSupplier<K, V, KR, VR>, ...namedAndStores: Array<Named | string>): KStream<KR, VR> {
     const named = namedAndStores[0] instanceof Named ? (namedAndStores.shift() as Named) : undefined;
-    return this.addProcessor(this.name(named, 'KSTREAM-PROCESSOR-'), supplier, null, null, true, namedAndStores as string[]);
+    // unlike most operators, Java draws no index for a named process() / processValues()
+    const name = nameOf(named) ?? this.builder.newProcessorName('KSTREAM-PROCESSOR-');
+    return this.addProcessor(name, supplier, null, null, true, namedAndStores as string[]);
   }
 
   /** `processValues(supplier, ...storeNames)` or with a leading `Named`. The key stays, so no repartition follows. */
   processValues<VR>(supplier: FixedKeyProcessorSupplier<K, V, VR>, ...namedAndStores: Array<Named | string>): KStream<K, VR> {
     const named = namedAndStores[0] instanceof Named ? (namedAndStores.shift() as Named) : undefined;
     return this.addProcessor(
-      this.name(named, 'KSTREAM-PROCESSVALUES-'),
-      supplier as unknown as ProcessorSupplier,
+      nameOf(named) ?? this.builder.newProcessorName('KSTREAM-PROCESSVALUES-'),
+      fixedKeyProcessorSupplier(supplier),
       this.keySerde,
       null,
       this.repartitionRequired,
@@ -208,9 +215,8 @@ export class KStream<K, V> {
   }
 
   groupBy<KR>(keySelector: (key: K, value: V) => KR, grouped?: Grouped<KR, V>): KGroupedStream<KR, V> {
-    // Java draws the generated name even when the Grouped names the processor.
-    const generated = this.builder.newProcessorName('KSTREAM-KEY-SELECT-');
-    const selected = this.addProcessor<KR, V>(grouped?.name ?? generated, kstreamSelectKey(keySelector), null, this.valueSerde, true);
+    const name = this.builder.processorName(grouped?.name, 'KSTREAM-KEY-SELECT-');
+    const selected = this.addProcessor<KR, V>(name, kstreamSelectKey(keySelector), null, this.valueSerde, true);
     return new KGroupedStream(
       this.builder,
       selected.nodeName,

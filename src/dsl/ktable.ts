@@ -54,7 +54,7 @@ export class KTable<K, V> {
       mi.keySerde ??= this.keySerde;
       mi.valueSerde ??= this.valueSerde;
     }
-    const name = nameOf(named) ?? this.builder.newProcessorName('KTABLE-FILTER-');
+    const name = this.builder.processorName(nameOf(named), 'KTABLE-FILTER-');
     const supplier = new KTableFilterSupplier<K, V>(this.valueSource, mi?.queryableStoreName() ?? null, predicate, filterNot);
     return this.addTableProcessor(name, supplier, mi, mi?.keySerde ?? this.keySerde, mi?.valueSerde ?? this.valueSerde);
   }
@@ -70,7 +70,7 @@ export class KTable<K, V> {
     const { named, materialized } = namedAndMaterialized(namedArg, materializedArg);
     const mi = materialized === undefined ? null : MaterializedInternal.of(materialized, this.builder, 'KTABLE-MAPVALUES-');
     if (mi !== null) mi.keySerde ??= this.keySerde;
-    const name = nameOf(named) ?? this.builder.newProcessorName('KTABLE-MAPVALUES-');
+    const name = this.builder.processorName(nameOf(named), 'KTABLE-MAPVALUES-');
     const supplier = new KTableMapValuesSupplier<K, V, VR>(this.valueSource, mi?.queryableStoreName() ?? null, withKey<K, V, VR>(mapper));
     return this.addTableProcessor(name, supplier, mi, mi?.keySerde ?? this.keySerde, mi?.valueSerde ?? null);
   }
@@ -83,23 +83,26 @@ export class KTable<K, V> {
     valueSerde: Serde<VR> | null,
   ): KTable<K, VR> {
     if (mi !== null) supplier.cachingEnabled = mi.materialized.cachingEnabled;
+    // As Java: only a Materialized with a store name gives the result a store; Materialized.with(serdes)
+    // just sets serdes (its generated store name is drawn but unused).
+    const store = mi?.queryable ? mi : null;
     const parent = this.nodeName;
     this.builder.addWriter((b) => {
       b.addProcessor(name, () => supplier.get(), parent);
-      if (mi !== null) b.addStateStore(mi.timestampedKeyValueStoreBuilder(), false, name);
+      if (store !== null) b.addStateStore(store.timestampedKeyValueStoreBuilder(), false, name);
     });
     return new KTable(this.builder, name, keySerde, valueSerde, supplier, mi?.queryableStoreName() ?? null);
   }
 
   toStream(named?: Named): KStream<K, V> {
-    const name = nameOf(named) ?? this.builder.newProcessorName('KTABLE-TOSTREAM-');
+    const name = this.builder.processorName(nameOf(named), 'KTABLE-TOSTREAM-');
     const parent = this.nodeName;
     this.builder.addWriter((b) => b.addProcessor(name, ktableToStream<K, V>(), parent));
     return new KStream(this.builder, name, this.keySerde, this.valueSerde, false);
   }
 
   groupBy<KR, VR>(selector: (key: K, value: V) => KeyValue<KR, VR>, grouped?: Grouped<KR, VR>): KGroupedTable<KR, VR> {
-    const name = grouped?.name ?? this.builder.newProcessorName('KTABLE-SELECT-');
+    const name = this.builder.processorName(grouped?.name, 'KTABLE-SELECT-');
     const supplier = ktableRepartitionMap(this.valueSource, selector);
     const parent = this.nodeName;
     this.builder.addWriter((b) => b.addProcessor(name, supplier, parent));

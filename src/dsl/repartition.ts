@@ -8,8 +8,10 @@ export const REPARTITION_TOPIC_SUFFIX = '-repartition';
 
 export interface RepartitionSpec<K, V> {
   readonly parentName: string;
-  /** Topic name prefix: a user's name (Grouped/Repartitioned) or a generated store/processor name. */
+  /** Topic name prefix: a user's name (Grouped/Repartitioned/Named/store) or a generated store/processor name. */
   readonly topicPrefix: string;
+  /** Whether the prefix is a name the user chose: then the filter/sink/source are named after the topic. */
+  readonly userNamed: boolean;
   readonly keySerde: Serde<K> | null;
   readonly valueSerde: Serde<V> | null;
   readonly partitioner?: StreamPartitioner<K, V> | null;
@@ -31,10 +33,9 @@ export function createRepartitionedSource<K, V>(builder: InternalStreamsBuilder,
   const genSink = builder.newProcessorName('KSTREAM-SINK-');
   const genFilter = builder.newProcessorName('KSTREAM-FILTER-');
   const genSource = builder.newProcessorName('KSTREAM-SOURCE-');
-  const generated = /^KSTREAM.*-[0-9]{10}$/.test(spec.topicPrefix);
-  const sinkName = generated ? genSink : `${topic}-sink`;
-  const filterName = generated ? genFilter : `${topic}-filter`;
-  const sourceName = generated ? genSource : `${topic}-source`;
+  const sinkName = spec.userNamed ? `${topic}-sink` : genSink;
+  const filterName = spec.userNamed ? `${topic}-filter` : genFilter;
+  const sourceName = spec.userNamed ? `${topic}-source` : genSource;
   builder.addWriter((b) => {
     const keySer = spec.keySerde?.serializer() ?? null;
     const keyDes = spec.keySerde?.deserializer() ?? null;

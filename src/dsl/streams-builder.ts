@@ -30,7 +30,7 @@ export class StreamsBuilder {
 
   /** One topic, a list of topics, or a RegExp pattern of topics. */
   stream<K = any, V = any>(topics: string | readonly string[] | RegExp, consumed: Consumed<K, V> = Consumed.with<K, V>(null, null)): KStream<K, V> {
-    const name = consumed.processorName ?? this.internal.newProcessorName('KSTREAM-SOURCE-');
+    const name = this.internal.processorName(consumed.processorName, 'KSTREAM-SOURCE-');
     const topicsOrPattern = typeof topics === 'string' ? [topics] : topics;
     this.internal.addWriter((b) =>
       b.addSource(
@@ -51,8 +51,10 @@ export class StreamsBuilder {
     const mi = MaterializedInternal.of(materialized, this.internal, `${topic}-`);
     mi.keySerde ??= consumed.keySerde;
     mi.valueSerde ??= consumed.valueSerde;
-    const sourceName = consumed.processorName ?? this.internal.newProcessorName('KSTREAM-SOURCE-');
-    const tableSourceName = consumed.processorName !== null ? `${consumed.processorName}-table-source` : this.internal.newProcessorName('KTABLE-SOURCE-');
+    // A Consumed name names the table's processor; its source node gets the name plus "-source".
+    const given = consumed.processorName;
+    const sourceName = this.internal.processorName(given === null ? null : `${given}-source`, 'KSTREAM-SOURCE-');
+    const tableSourceName = this.internal.processorName(given, 'KTABLE-SOURCE-');
     const supplier = new KTableSourceSupplier<K, V>(mi.storeName, mi.queryableStoreName());
     supplier.cachingEnabled = mi.materialized.cachingEnabled;
     const keySerde = consumed.keySerde ?? mi.keySerde;

@@ -1,13 +1,15 @@
 import { readFileSync } from 'node:fs';
 import { fileURLToPath } from 'node:url';
-import { Serdes, type Serde } from '../../src/index.js';
+import { Headers, Serdes, type Serde } from '../../src/index.js';
 import type { Topology } from '../../src/index.js';
 import { toArray } from '../../src/state/iterators.js';
-import { TopologyTestDriver } from '../../test-driver/index.js';
+import { TestRecord, TopologyTestDriver } from '../../test-driver/index.js';
 
 type SerdeLetter = 'S' | 'L' | 'I';
+/** Headers as [[key, value-or-null], ...] with values as UTF-8 strings. */
+type HeaderList = Array<[string, string | null]>;
 type Step =
-  | { pipe: string; key: unknown; value: unknown; timestamp: number }
+  | { pipe: string; key: unknown; value: unknown; timestamp: number; headers?: HeaderList }
   | { advanceWallClock: number };
 
 export interface Scenario {
@@ -16,12 +18,16 @@ export interface Scenario {
   outputTopics: Record<string, [SerdeLetter, SerdeLetter]>;
   stores: string[];
   steps: Step[];
+  /** Output records carry their headers (only scenarios that ask, so older goldens stay as they were). */
+  headers?: boolean;
+  /** extra.allStateStores: the sorted names of every state store in the driver. */
+  listStores?: boolean;
 }
 
 export interface Golden {
   id: string;
   describe: string;
-  outputs: Record<string, Array<{ key: unknown; value: unknown; timestamp: number }>>;
+  outputs: Record<string, Array<{ key: unknown; value: unknown; timestamp: number; headers?: HeaderList }>>;
   stores: Record<string, Array<{ key: unknown; value: unknown }>>;
   producedTopicNames: string[];
   extra: Record<string, unknown>;
@@ -63,14 +69,23 @@ export async function runScenario(
     );
     for (const step of scenario.steps) {
       if ('advanceWallClock' in step) await driver.advanceWallClockTime(step.advanceWallClock);
-      else await inputs.get(step.pipe)!.pipeInput(step.key, step.value, step.timestamp);
+      else if (step.headers !== undefined) {
+        const headers = new Headers();
+        for (const [k, v] of step.headers) headers.add(k, v === null ? null : Buffer.from(v, 'utf8'));
+        await inputs.get(step.pipe)!.pipeInput(new TestRecord(step.key, step.value, headers, step.timestamp));
+      } else await inputs.get(step.pipe)!.pipeInput(step.key, step.value, step.timestamp);
     }
     const outputs: Golden['outputs'] = {};
     for (const [t, [k, v]] of Object.entries(scenario.outputTopics)) {
       outputs[t] = driver
         .createOutputTopic(t, serde(k), serde(v))
         .readRecordsToList()
-        .map((r) => ({ key: r.key, value: r.value, timestamp: r.timestamp! }));
+        .map((r) => ({
+          key: r.key,
+          value: r.value,
+          timestamp: r.timestamp!,
+          ...(scenario.headers ? { headers: headerList(r.headers) } : {}),
+        }));
     }
     const stores: Golden['stores'] = {};
     for (const name of scenario.stores) {
@@ -78,16 +93,22 @@ export async function runScenario(
       if (store === null) throw new Error(`no key-value store ${name}`);
       stores[name] = (await toArray(store.all())).map(({ key, value }) => ({ key, value }));
     }
+    const extras = extra === undefined ? {} : await extra(driver);
+    if (scenario.listStores) extras.allStateStores = [...(await driver.getAllStateStores()).keys()].sort();
     const actual: Golden = {
       id,
       describe: topology.describe().toString(),
       outputs,
       stores,
       producedTopicNames: [...driver.producedTopicNames()].sort(),
-      extra: extra === undefined ? {} : await extra(driver),
+      extra: extras,
     };
     return { actual, golden };
   } finally {
     await driver.close();
   }
+}
+
+function headerList(headers: Headers): HeaderList {
+  return headers.toArray().map((h): [string, string | null] => [h.key, h.value === null ? null : h.value.toString('utf8')]);
 }

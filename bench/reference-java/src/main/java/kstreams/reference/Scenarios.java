@@ -73,7 +73,7 @@ final class Scenarios {
     ALL.put("s17-process-with-store", x -> s17());
     ALL.put("s18-describe-shapes", Scenarios::s18);
     ALL.put("s19-store-byte-order", new S19());
-    ALL.put("s20-naming", x -> s20());
+    ALL.put("s20-naming", Scenarios::s20);
     ALL.put("s21-materialized-with-serdes", Scenarios::s21);
     ALL.put("s22-to-table-unmaterialized", Scenarios::s22);
     ALL.put("s23-repartition-flag", x -> s23());
@@ -84,7 +84,7 @@ final class Scenarios {
     ALL.put("s28-papi-routing", x -> s28());
     ALL.put("s29-table-filter-chain", x -> s29());
     ALL.put("s30-table-mapvalues-materialized", Scenarios::s30);
-    ALL.put("s31-caching-two-updates", x -> s31());
+    ALL.put("s31-caching-disabled", x -> s31());
   }
 
   // ---------------------------------------------------------------- stateless
@@ -487,7 +487,8 @@ final class Scenarios {
 
   // ---------------------------------------------------------------- s20 and later (dsl-more.test.ts)
 
-  static Topology s20() {
+  static Topology s20(Map<String, Object> extra) {
+    extra.put("describeNamedOps", describeNamedOps());
     StreamsBuilder b = new StreamsBuilder();
     KTable<String, String> t = b.table("t-in", Consumed.with(S, S).withName("src"));
     t.groupBy((k, v) -> KeyValue.pair(v, k), Grouped.with(S, S))
@@ -498,12 +499,97 @@ final class Scenarios {
         .count(Named.as("n2"))
         .toStream()
         .to("t-counts2", Produced.with(S, L));
-    b.stream("s-in", Consumed.with(S, S))
+    b.stream("s-in", Consumed.with(S, S).withName("s-src"))
         .groupByKey()
         .count(Named.as("sc"))
         .toStream()
         .to("s-counts", Produced.with(S, L));
     return b.build();
+  }
+
+  /**
+   * s20's extra: every operator given a Named (or Consumed/Produced/Grouped name), each followed by an
+   * unnamed operator whose generated index shows whether the named one still drew an index.
+   */
+  static String describeNamedOps() {
+    StreamsBuilder b = new StreamsBuilder();
+    KStream<String, String> s = b.stream("n-in", Consumed.with(S, S).withName("n-src"));
+    KStream<String, String> s1 =
+        s.filter((k, v) -> true, Named.as("n-filter"))
+            .mapValues(v -> v)
+            .filterNot((k, v) -> false, Named.as("n-filternot"))
+            .mapValues(v -> v)
+            .mapValues(v -> v, Named.as("n-mapvalues"))
+            .mapValues(v -> v)
+            .peek((k, v) -> {}, Named.as("n-peek"))
+            .mapValues(v -> v)
+            .flatMapValues(v -> List.of(v), Named.as("n-fmv"))
+            .mapValues(v -> v)
+            .processValues(IdentityValues<String, String>::new, Named.as("n-pv"))
+            .mapValues(v -> v);
+    s1.foreach((k, v) -> {}, Named.as("n-foreach"));
+    KStream<String, String> s2 =
+        s1.map(KeyValue::pair, Named.as("n-map"))
+            .mapValues(v -> v)
+            .selectKey((k, v) -> k, Named.as("n-selectkey"))
+            .mapValues(v -> v)
+            .flatMap((k, v) -> List.of(KeyValue.pair(k, v)), Named.as("n-flatmap"))
+            .mapValues(v -> v)
+            .process(Identity<String, String>::new, Named.as("n-process"))
+            .mapValues(v -> v);
+    KStream<String, String> m = s1.merge(s2, Named.as("n-merge")).mapValues(v -> v);
+    m.to("n-out", Produced.with(S, S).withName("n-sink"));
+    m.mapValues(v -> v).to("n-out2");
+    KGroupedStream<String, String> g = s1.groupByKey();
+    g.count(Named.as("n-count"))
+        .toStream(Named.as("n-tostream"))
+        .mapValues(v -> v)
+        .to("x1", Produced.with(S, L));
+    g.reduce(
+            (a, c) -> a + c,
+            Named.as("n-reduce"),
+            Materialized.<String, String, KeyValueStore<Bytes, byte[]>>as("n-reduce-store"))
+        .toStream()
+        .to("x2");
+    g.aggregate(
+            () -> "",
+            (k, v, a) -> a + v,
+            Named.as("n-agg"),
+            Materialized.<String, String, KeyValueStore<Bytes, byte[]>>as("n-agg-store"))
+        .toStream()
+        .to("x3");
+    m.toTable(
+            Named.as("n-totable"),
+            Materialized.<String, String, KeyValueStore<Bytes, byte[]>>as("n-totable-store"))
+        .toStream()
+        .to("x4");
+    KTable<String, String> t = b.table("n-t-in", Consumed.with(S, S).withName("n-tsrc"));
+    KTable<String, String> t2 =
+        t.filter((k, v) -> true, Named.as("n-tfilter"))
+            .mapValues(v -> v)
+            .filterNot((k, v) -> false, Named.as("n-tfilternot"))
+            .mapValues(v -> v)
+            .mapValues(v -> v, Named.as("n-tmapvalues"))
+            .mapValues(v -> v);
+    t2.toStream(Named.as("n-ttostream")).to("x5");
+    KGroupedTable<String, String> gt = t2.groupBy(KeyValue::pair, Grouped.with(S, S));
+    gt.reduce(
+            (a, c) -> a + c,
+            (a, c) -> a,
+            Named.as("n-treduce"),
+            Materialized.<String, String, KeyValueStore<Bytes, byte[]>>as("n-treduce-store"))
+        .toStream()
+        .to("x6");
+    gt.aggregate(
+            () -> "",
+            (k, v, a) -> a + v,
+            (k, v, a) -> a,
+            Named.as("n-tagg"),
+            Materialized.<String, String, KeyValueStore<Bytes, byte[]>>as("n-tagg-store"))
+        .toStream()
+        .to("x7");
+    s.repartition(Repartitioned.as("n-rp")).mapValues(v -> v).to("x8");
+    return b.build().describe().toString();
   }
 
   static Topology s21(Map<String, Object> extra) {
@@ -522,7 +608,28 @@ final class Scenarios {
     q.put("mapValues", m.queryableStoreName());
     q.put("source", t.queryableStoreName());
     extra.put("queryableStoreNames", q);
+    extra.put("describeUnnamedMaterialized", describeUnnamedMaterialized());
     return b.build();
+  }
+
+  /** s21's extra: every stateful operator given a Materialized without a store name. */
+  static String describeUnnamedMaterialized() {
+    StreamsBuilder b = new StreamsBuilder();
+    KGroupedStream<String, String> g = b.stream("in", Consumed.with(S, S)).groupByKey();
+    g.count(Materialized.with(S, L)).toStream().to("o1", Produced.with(S, L));
+    g.count(Named.as("c2"), Materialized.with(S, L)).toStream().to("o2", Produced.with(S, L));
+    g.reduce((a, c) -> a + c, Materialized.with(S, S)).toStream().to("o3");
+    g.aggregate(() -> "", (k, v, a) -> a + v, Materialized.with(S, S)).toStream().to("o4");
+    KTable<String, String> t = b.table("t", Consumed.with(S, S), Materialized.with(S, S));
+    t.toStream().to("o5");
+    KGroupedTable<String, String> gt = t.groupBy(KeyValue::pair, Grouped.with(S, S));
+    gt.count(Materialized.with(S, L)).toStream().to("o6", Produced.with(S, L));
+    gt.reduce((a, c) -> a + c, (a, c) -> a, Materialized.with(S, S)).toStream().to("o7");
+    gt.aggregate(() -> "", (k, v, a) -> a + v, (k, v, a) -> a, Materialized.with(S, S))
+        .toStream()
+        .to("o8");
+    b.stream("in2", Consumed.with(S, S)).toTable(Materialized.with(S, S)).toStream().to("o9");
+    return b.build().describe().toString();
   }
 
   static Topology s22(Map<String, Object> extra) {
@@ -560,7 +667,7 @@ final class Scenarios {
         .count()
         .toStream()
         .to("sk-count", Produced.with(S, L));
-    s.flatMapValues(v -> List.of(v, v))
+    s.flatMapValues(v -> List.of(v))
         .groupByKey(Grouped.as("unused"))
         .count()
         .toStream()
@@ -615,6 +722,22 @@ final class Scenarios {
     }
   }
 
+  /** s26: adds header "p"="1" in place and forwards the same record. */
+  static final class AddHeaderInPlace implements Processor<String, String, String, String> {
+    private ProcessorContext<String, String> context;
+
+    @Override
+    public void init(ProcessorContext<String, String> context) {
+      this.context = context;
+    }
+
+    @Override
+    public void process(Record<String, String> record) {
+      record.headers().add("p", "1".getBytes(StandardCharsets.UTF_8));
+      context.forward(record);
+    }
+  }
+
   static Topology s26() {
     StreamsBuilder b = new StreamsBuilder();
     KStream<String, String> s = b.stream("input", Consumed.with(S, S));
@@ -622,6 +745,10 @@ final class Scenarios {
     s.mapValues(v -> v.toUpperCase()).to("upper", Produced.with(S, S));
     s.repartition(Repartitioned.as("hr")).to("repartitioned", Produced.with(S, S));
     s.groupByKey().count().toStream().to("counts", Produced.with(S, L));
+    KStream<String, String> s2 = b.stream("input2", Consumed.with(S, S));
+    s2.process(AddHeaderInPlace::new).to("added2", Produced.with(S, S));
+    s2.mapValues(v -> v.toUpperCase()).to("upper2", Produced.with(S, S));
+    s2.filter((k, v) -> true).to("filtered2", Produced.with(S, S));
     return b.build();
   }
 
@@ -761,17 +888,23 @@ final class Scenarios {
 
   static Topology s31() {
     StreamsBuilder b = new StreamsBuilder();
-    KStream<String, String> s = b.stream("input", Consumed.with(S, S));
-    s.flatMapValues(v -> List.of(v, v))
-        .groupByKey()
-        .count(Materialized.as("cached"))
-        .toStream()
-        .to("cached", Produced.with(S, L));
-    s.flatMapValues(v -> List.of(v, v))
+    b.stream("input", Consumed.with(S, S))
+        .flatMapValues(v -> List.of(v, v))
         .groupByKey()
         .count(Materialized.<String, Long, KeyValueStore<Bytes, byte[]>>as("uncached").withCachingDisabled())
         .toStream()
         .to("uncached", Produced.with(S, L));
+    b.table("t-cached-in", Consumed.with(S, S), Materialized.as("t-cached"))
+        .toStream()
+        .to("t-cached", Produced.with(S, S));
+    b.table(
+            "t-uncached-in",
+            Consumed.with(S, S),
+            Materialized.<String, String, KeyValueStore<Bytes, byte[]>>as("t-uncached")
+                .withCachingDisabled())
+        .toStream()
+        .to("t-uncached", Produced.with(S, S));
     return b.build();
   }
+
 }
