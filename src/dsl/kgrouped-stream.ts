@@ -66,7 +66,6 @@ export class KGroupedStream<K, V> {
         valueSerde: this.valueSerde,
       });
     }
-    supplier.cachingEnabled = mi.materialized.cachingEnabled;
     this.builder.addWriter((b) => {
       b.addProcessor(name, () => supplier.get(), parent);
       b.addStateStore(mi.timestampedKeyValueStoreBuilder(), false, name);

@@ -79,7 +79,6 @@ export class KGroupedTable<K, V> {
     const sourceName = this.builder.processorName(given === null ? null : `${given}-source`, 'KSTREAM-SOURCE-');
     const funcName = this.builder.processorName(given, prefix);
     const topic = (this.groupedName ?? mi.storeName) + REPARTITION_TOPIC_SUFFIX;
-    supplier.cachingEnabled = mi.materialized.cachingEnabled;
     const parent = this.nodeName;
     const { keySerde, valueSerde } = this;
     this.builder.addWriter((b) => {

@@ -172,7 +172,6 @@ export class KStream<K, V> {
     }
     // Like a source table: materialized only if the store is named or a downstream operator needs old values.
     const supplier = new KTableSourceSupplier<K, V>(mi.storeName, mi.queryableStoreName());
-    supplier.cachingEnabled = mi.materialized.cachingEnabled;
     const parent = input.nodeName;
     this.builder.addWriter((b) => {
       b.addProcessor(name, () => supplier.get(), parent);

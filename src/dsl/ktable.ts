@@ -82,7 +82,6 @@ export class KTable<K, V> {
     keySerde: Serde<K> | null,
     valueSerde: Serde<VR> | null,
   ): KTable<K, VR> {
-    if (mi !== null) supplier.cachingEnabled = mi.materialized.cachingEnabled;
     // As Java: only a Materialized with a store name gives the result a store; Materialized.with(serdes)
     // just sets serdes (its generated store name is drawn but unused).
     const store = mi?.queryable ? mi : null;

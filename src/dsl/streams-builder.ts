@@ -56,7 +56,6 @@ export class StreamsBuilder {
     const sourceName = this.internal.processorName(given === null ? null : `${given}-source`, 'KSTREAM-SOURCE-');
     const tableSourceName = this.internal.processorName(given, 'KTABLE-SOURCE-');
     const supplier = new KTableSourceSupplier<K, V>(mi.storeName, mi.queryableStoreName());
-    supplier.cachingEnabled = mi.materialized.cachingEnabled;
     const keySerde = consumed.keySerde ?? mi.keySerde;
     const valueSerde = consumed.valueSerde ?? mi.valueSerde;
     this.internal.addWriter((b) => {

@@ -4,8 +4,8 @@ import type { TimestampedKeyValueStore } from '../state/timestamped-key-value-st
 import { ValueAndTimestamp } from '../state/value-and-timestamp.js';
 import { log } from '../util/logger.js';
 import { thenMaybe, type MaybePromise } from '../util/maybe-promise.js';
-import type { Change } from './change.js';
-import { effectiveCaching, forwardChange, type KTableValueSource } from './tuple-forwarder.js';
+import { Change } from './change.js';
+import { TimestampedTupleForwarder, type KTableValueSource } from './tuple-forwarder.js';
 
 /**
  * Java's `KStreamAggregate` and `KStreamReduce`: folds each record into the aggregate of its key. Records
@@ -14,7 +14,6 @@ import { effectiveCaching, forwardChange, type KTableValueSource } from './tuple
  */
 export class KStreamAggregateSupplier<K, V, A> implements KTableValueSource {
   sendOldValues = false;
-  cachingEnabled = false;
 
   /** `initializer` is null for reduce: the first value is the aggregate. */
   constructor(
@@ -31,13 +30,12 @@ export class KStreamAggregateSupplier<K, V, A> implements KTableValueSource {
   get(): Processor<K, V, K, Change<A>> {
     let ctx: ProcessorContext<K, Change<A>>;
     let store: TimestampedKeyValueStore<K, A>;
-    let cachingEnabled = false;
-    const { sendOldValues, initializer, aggregator } = this;
+    let forwarder: TimestampedTupleForwarder<K, A>;
+    const { initializer, aggregator } = this;
     const update = (r: Record<K, V>, old: ValueAndTimestamp<A> | null): MaybePromise<void> => {
-      const storeOld = ValueAndTimestamp.getValueOrNull(old);
       let newAgg: A;
       let timestamp: number;
-      let oldForDownstream: A | null = storeOld;
+      let oldForDownstream: A | null = ValueAndTimestamp.getValueOrNull(old);
       if (old === null) {
         timestamp = r.timestamp;
         if (initializer === null) {
@@ -51,14 +49,14 @@ export class KStreamAggregateSupplier<K, V, A> implements KTableValueSource {
         newAgg = aggregator(r.key, r.value, old.value);
       }
       return thenMaybe(store.put(r.key, ValueAndTimestamp.make(newAgg, timestamp)), () =>
-        forwardChange(ctx, r.withTimestamp(timestamp), newAgg, oldForDownstream, storeOld, sendOldValues, cachingEnabled),
+        forwarder.maybeForward(r.withValue(new Change(newAgg, oldForDownstream)).withTimestamp(timestamp)),
       );
     };
     return {
       init: (c) => {
         ctx = c;
-        cachingEnabled = effectiveCaching(c, this.cachingEnabled);
         store = c.getStateStore(this.storeName);
+        forwarder = new TimestampedTupleForwarder(store, c, this.sendOldValues);
       },
       process: (r: Record<K, V>) => {
         if (r.key === null || r.key === undefined || r.value === null || r.value === undefined) {

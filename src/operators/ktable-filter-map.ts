@@ -2,8 +2,9 @@ import type { Processor, ProcessorContext } from '../processor/api.js';
 import type { Record } from '../processor/record.js';
 import type { TimestampedKeyValueStore } from '../state/timestamped-key-value-store.js';
 import { ValueAndTimestamp } from '../state/value-and-timestamp.js';
-import type { Change } from './change.js';
-import { effectiveCaching, forwardChange, type KTableValueSource } from './tuple-forwarder.js';
+import { Change } from './change.js';
+import { TimestampedTupleForwarder, type KTableValueSource } from './tuple-forwarder.js';
+import { thenMaybe } from '../util/maybe-promise.js';
 
 /**
  * Java's `KTableFilter` and `KTableMapValues`: compute a derived table from each change. A filtered-out value
@@ -11,7 +12,6 @@ import { effectiveCaching, forwardChange, type KTableValueSource } from './tuple
  */
 abstract class KTableDerivedSupplier<K, V, VR> implements KTableValueSource {
   sendOldValues = false;
-  cachingEnabled = false;
 
   constructor(
     protected readonly parent: KTableValueSource,
@@ -37,25 +37,32 @@ abstract class KTableDerivedSupplier<K, V, VR> implements KTableValueSource {
   get(): Processor<K, Change<V>, K, Change<VR>> {
     let ctx: ProcessorContext<K, Change<VR>>;
     let store: TimestampedKeyValueStore<K, VR> | null = null;
-    let cachingEnabled = false;
+    let forwarder: TimestampedTupleForwarder<K, VR>;
     const { sendOldValues, queryableName } = this;
     return {
       init: (c) => {
         ctx = c;
-        cachingEnabled = effectiveCaching(c, this.cachingEnabled);
-        if (queryableName !== null) store = c.getStateStore<TimestampedKeyValueStore<K, VR>>(queryableName);
+        if (queryableName !== null) {
+          store = c.getStateStore<TimestampedKeyValueStore<K, VR>>(queryableName);
+          forwarder = new TimestampedTupleForwarder(store, c, sendOldValues);
+        }
       },
-      process: async (r: Record<K, Change<V>>) => {
+      process: (r: Record<K, Change<V>>) => {
         const newValue = this.compute(r.key, r.value.newValue);
-        if (store === null) {
+        const s = store;
+        if (s === null) {
           const oldValue = sendOldValues ? this.compute(r.key, r.value.oldValue) : null;
           if (sendOldValues && this.skipEmpty() && oldValue === null && newValue === null) return;
-          return forwardChange(ctx, r, newValue, oldValue, oldValue, sendOldValues, false);
+          return ctx.forward(r.withValue(new Change(newValue, oldValue)));
         }
-        const storeOld = ValueAndTimestamp.getValueOrNull(await store.get(r.key));
-        if (sendOldValues && this.skipEmpty() && storeOld === null && newValue === null) return;
-        await store.put(r.key, ValueAndTimestamp.make(newValue, r.timestamp));
-        return forwardChange(ctx, r, newValue, storeOld, storeOld, sendOldValues, cachingEnabled);
+        // a materialized operator reads its old value from its own store
+        return thenMaybe(sendOldValues ? s.get(r.key) : null, (old) => {
+          const oldValue = ValueAndTimestamp.getValueOrNull(old);
+          if (sendOldValues && this.skipEmpty() && oldValue === null && newValue === null) return;
+          return thenMaybe(s.put(r.key, ValueAndTimestamp.make(newValue, r.timestamp)), () =>
+            forwarder.maybeForward(r.withValue(new Change(newValue, oldValue))),
+          );
+        });
       },
     };
   }

@@ -5,7 +5,8 @@ import type { KeyValue } from '../state/key-value.js';
 import type { TimestampedKeyValueStore } from '../state/timestamped-key-value-store.js';
 import { ValueAndTimestamp } from '../state/value-and-timestamp.js';
 import { Change } from './change.js';
-import { effectiveCaching, forwardChange, type KTableValueSource } from './tuple-forwarder.js';
+import { TimestampedTupleForwarder, type KTableValueSource } from './tuple-forwarder.js';
+import { thenMaybe, type MaybePromise } from '../util/maybe-promise.js';
 
 /**
  * Java's `KTableRepartitionMap` (`KTable.groupBy`): maps each change to the new grouping key. The old value
@@ -52,7 +53,6 @@ function sameKey(a: unknown, b: unknown): boolean {
  */
 export class KTableAggregateSupplier<K, V, A> implements KTableValueSource {
   sendOldValues = false;
-  cachingEnabled = false;
 
   constructor(
     readonly storeName: string,
@@ -67,38 +67,41 @@ export class KTableAggregateSupplier<K, V, A> implements KTableValueSource {
   }
 
   get(): Processor<K, Change<V>, K, Change<A>> {
-    let ctx: ProcessorContext<K, Change<A>>;
     let store: TimestampedKeyValueStore<K, A>;
-    let cachingEnabled = false;
-    const { sendOldValues, initializer, adder, subtractor } = this;
+    let forwarder: TimestampedTupleForwarder<K, A>;
+    const { initializer, adder, subtractor } = this;
+    const update = (r: Record<K, Change<V>>, old: ValueAndTimestamp<A> | null): MaybePromise<void> => {
+      const oldAgg = ValueAndTimestamp.getValueOrNull(old);
+      let timestamp = r.timestamp;
+      let agg = oldAgg;
+      // subtract the old value first, then add the new one (both may come in one record)
+      if (r.value.oldValue !== null && oldAgg !== null) {
+        agg = subtractor(r.key, r.value.oldValue, oldAgg);
+        timestamp = Math.max(r.timestamp, old!.timestamp);
+      }
+      if (r.value.newValue !== null) {
+        if (agg === null) {
+          agg = initializer === null ? (r.value.newValue as unknown as A) : adder(r.key, r.value.newValue, initializer());
+        } else {
+          agg = adder(r.key, r.value.newValue, agg);
+        }
+        if (old !== null) timestamp = Math.max(r.timestamp, old.timestamp);
+      }
+      const newAgg = agg;
+      return thenMaybe(store.put(r.key, ValueAndTimestamp.make(newAgg, timestamp)), () =>
+        forwarder.maybeForward(r.withValue(new Change(newAgg, oldAgg)).withTimestamp(timestamp)),
+      );
+    };
     return {
       init: (c) => {
-        ctx = c;
-        cachingEnabled = effectiveCaching(c, this.cachingEnabled);
         store = c.getStateStore(this.storeName);
+        forwarder = new TimestampedTupleForwarder(store, c, this.sendOldValues);
       },
-      process: async (r: Record<K, Change<V>>) => {
+      process: (r: Record<K, Change<V>>) => {
         if (r.key === null || r.key === undefined) {
           throw new StreamsError(`Record key for KTable aggregate operator with state ${this.storeName} should not be null.`);
         }
-        const old = await store.get(r.key);
-        const oldAgg = ValueAndTimestamp.getValueOrNull(old);
-        let timestamp = r.timestamp;
-        let agg = oldAgg;
-        if (r.value.oldValue !== null && oldAgg !== null) {
-          agg = subtractor(r.key, r.value.oldValue, oldAgg);
-          timestamp = Math.max(r.timestamp, old!.timestamp);
-        }
-        if (r.value.newValue !== null) {
-          if (agg === null) {
-            agg = initializer === null ? (r.value.newValue as unknown as A) : adder(r.key, r.value.newValue, initializer());
-          } else {
-            agg = adder(r.key, r.value.newValue, agg);
-          }
-          if (old !== null) timestamp = Math.max(r.timestamp, old.timestamp);
-        }
-        await store.put(r.key, ValueAndTimestamp.make(agg, timestamp));
-        return forwardChange(ctx, r.withTimestamp(timestamp), agg, oldAgg, oldAgg, sendOldValues, cachingEnabled);
+        return thenMaybe(store.get(r.key), (old) => update(r, old));
       },
     };
   }

@@ -4,7 +4,8 @@ import type { TimestampedKeyValueStore } from '../state/timestamped-key-value-st
 import { ValueAndTimestamp } from '../state/value-and-timestamp.js';
 import { log } from '../util/logger.js';
 import { Change } from './change.js';
-import { effectiveCaching, forwardChange, type KTableValueSource } from './tuple-forwarder.js';
+import { TimestampedTupleForwarder, type KTableValueSource } from './tuple-forwarder.js';
+import { thenMaybe } from '../util/maybe-promise.js';
 
 /**
  * Java's `KTableSource` (also behind `KStream.toTable`): turns a stream of upserts into table changes,
@@ -13,7 +14,6 @@ import { effectiveCaching, forwardChange, type KTableValueSource } from './tuple
  */
 export class KTableSourceSupplier<K, V> implements KTableValueSource {
   sendOldValues = false;
-  cachingEnabled = false;
 
   constructor(
     readonly storeName: string,
@@ -36,26 +36,30 @@ export class KTableSourceSupplier<K, V> implements KTableValueSource {
   get(): Processor<K, V, K, Change<V>> {
     let ctx: ProcessorContext<K, Change<V>>;
     let store: TimestampedKeyValueStore<K, V> | null = null;
-    let cachingEnabled = false;
+    let forwarder: TimestampedTupleForwarder<K, V>;
     const { sendOldValues } = this;
     const materialized = this.materialized();
     return {
       init: (c) => {
         ctx = c;
-        cachingEnabled = effectiveCaching(c, this.cachingEnabled);
-        if (materialized) store = c.getStateStore<TimestampedKeyValueStore<K, V>>(this.storeName);
+        if (materialized) {
+          store = c.getStateStore<TimestampedKeyValueStore<K, V>>(this.storeName);
+          forwarder = new TimestampedTupleForwarder(store, c, sendOldValues);
+        }
       },
-      process: async (r: Record<K, V>) => {
+      process: (r: Record<K, V>) => {
         if (r.key === null || r.key === undefined) {
           const m = ctx.recordMetadata();
           log.warn(`Skipping record due to null key. topic=[${m?.topic()}] partition=[${m?.partition()}] offset=[${m?.offset()}]`);
           return;
         }
-        if (store === null) return ctx.forward(r.withValue(new Change<V>(r.value, null)));
-        const old = await store.get(r.key);
-        const oldValue = ValueAndTimestamp.getValueOrNull(old);
-        await store.put(r.key, ValueAndTimestamp.make(r.value, r.timestamp));
-        return forwardChange(ctx, r, r.value, oldValue, oldValue, sendOldValues, cachingEnabled);
+        const s = store;
+        if (s === null) return ctx.forward(r.withValue(new Change<V>(r.value, null)));
+        return thenMaybe(s.get(r.key), (old) =>
+          thenMaybe(s.put(r.key, ValueAndTimestamp.make(r.value, r.timestamp)), () =>
+            forwarder.maybeForward(r.withValue(new Change(r.value, ValueAndTimestamp.getValueOrNull(old)))),
+          ),
+        );
       },
     };
   }

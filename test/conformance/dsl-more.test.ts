@@ -392,4 +392,14 @@ describe('DSL conformance, more (goldens from Kafka Streams 3.9)', () => {
     });
   });
 
+  it('s32: the record cache absorbs repeated updates of a key within one commit', async () => {
+    await check('s32-caching-enabled', (b) => {
+      b.stream<string, string>('input', Consumed.with(S, S))
+        .flatMapValues((v) => [v, v])
+        .groupByKey()
+        .count(Materialized.as('cached'))
+        .toStream()
+        .to('cached', Produced.with(S, L));
+    });
+  });
 });

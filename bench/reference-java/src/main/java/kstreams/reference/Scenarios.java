@@ -85,6 +85,7 @@ final class Scenarios {
     ALL.put("s29-table-filter-chain", x -> s29());
     ALL.put("s30-table-mapvalues-materialized", Scenarios::s30);
     ALL.put("s31-caching-disabled", x -> s31());
+    ALL.put("s32-caching-enabled", x -> s32());
   }
 
   // ---------------------------------------------------------------- stateless
@@ -907,4 +908,14 @@ final class Scenarios {
     return b.build();
   }
 
+  static Topology s32() {
+    StreamsBuilder b = new StreamsBuilder();
+    b.stream("input", Consumed.with(S, S))
+        .flatMapValues(v -> List.of(v, v))
+        .groupByKey()
+        .count(Materialized.as("cached"))
+        .toStream()
+        .to("cached", Produced.with(S, L));
+    return b.build();
+  }
 }
