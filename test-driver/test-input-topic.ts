@@ -1,3 +1,4 @@
+import { IllegalArgumentError } from '../src/errors/streams-error.js';
 import type { KeyValue } from '../src/state/key-value.js';
 import type { Serde, Serializer } from '../src/serde/serde.js';
 import { TestRecord } from './test-record.js';
@@ -24,7 +25,7 @@ export class TestInputTopic<K, V> {
     startTimestampMs: number,
     private readonly autoAdvanceMs: number,
   ) {
-    if (autoAdvanceMs < 0) throw new RangeError('autoAdvance must be positive');
+    if (autoAdvanceMs < 0) throw new IllegalArgumentError('autoAdvance must be positive');
     this.keySerializer = keySerde.serializer();
     this.valueSerializer = valueSerde.serializer();
     this.currentTime = startTimestampMs;
@@ -32,7 +33,7 @@ export class TestInputTopic<K, V> {
 
   /** Advances the time used for records piped without a timestamp. */
   advanceTime(advanceMs: number): void {
-    if (advanceMs < 0) throw new RangeError('advance must be positive');
+    if (advanceMs < 0) throw new IllegalArgumentError('advance must be positive');
     this.currentTime += advanceMs;
   }
 

@@ -1,4 +1,4 @@
-import { NoSuchElementError } from '../src/errors/streams-error.js';
+import { NoSuchElementError, StreamsError } from '../src/errors/streams-error.js';
 import type { Deserializer, Serde } from '../src/serde/serde.js';
 import type { KeyValue } from '../src/state/key-value.js';
 import type { ProducedRecord } from './produced-record.js';
@@ -8,6 +8,8 @@ import { TestRecord } from './test-record.js';
 export interface OutputQueue {
   readOutput(topic: string): ProducedRecord | undefined;
   queueSize(topic: string): number;
+  /** Whether anything was ever produced to `topic` (Java's "initialized" output topic). */
+  hasOutputTopic(topic: string): boolean;
 }
 
 /** Java's `TestOutputTopic`: reads (and removes) what sinks produced to a topic, in order. */
@@ -27,7 +29,10 @@ export class TestOutputTopic<K, V> {
 
   readRecord(): TestRecord<K, V> {
     const r = this.driver.readOutput(this.topic);
-    if (r === undefined) throw new NoSuchElementError(`Empty topic: ${this.topic}`);
+    if (r === undefined) {
+      // Java tells a topic nothing was ever produced to from one that has been read to the end
+      throw new NoSuchElementError(`${this.driver.hasOutputTopic(this.topic) ? 'Empty' : 'Uninitialized'} topic: ${this.topic}`);
+    }
     const key = this.keyDeserializer.deserialize(this.topic, r.key, r.headers) as K;
     const value = this.valueDeserializer.deserialize(this.topic, r.value, r.headers) as V;
     return new TestRecord(key, value, r.headers, r.timestamp);
@@ -56,11 +61,18 @@ export class TestOutputTopic<K, V> {
     return this.readRecordsToList().map((r) => ({ key: r.key, value: r.value }));
   }
 
-  /** The last value per key (a tombstone leaves the key mapped to `null`, as in Java). */
+  /**
+   * The last value per key (a tombstone leaves the key mapped to `null`, as in Java). Keys are compared as
+   * `Map` keys: by value for strings and numbers, by identity for objects. As in Java, a null key fails
+   * (an IllegalStateException there), leaving the records after it unread.
+   */
   readKeyValuesToMap(): Map<K, V> {
     const out = new Map<K, V>();
-    for (const r of this.readRecordsToList()) {
-      if (r.key === null) throw new NoSuchElementError('Null keys not allowed with readKeyValuesToMap method');
+    while (!this.isEmpty()) {
+      const r = this.readRecord();
+      if (r.key === null || r.key === undefined) {
+        throw new StreamsError('Null keys not allowed with readKeyValuesToMap method', { code: 'ILLEGAL_STATE' });
+      }
       out.set(r.key, r.value);
     }
     return out;

@@ -1,9 +1,10 @@
+import { IllegalArgumentError } from '../src/errors/streams-error.js';
 import { Headers } from '../src/processor/headers.js';
 
 /**
  * Java's `TestRecord`: what is piped in and read out. Constructor order as Java:
  * `new TestRecord(key, value, headers?, timestamp?)`, or `new TestRecord(value)` for a keyless record.
- * A `null` timestamp means "use the input topic's current time".
+ * A `null` timestamp means "use the input topic's current time"; a negative one is refused, as in Java.
  */
 export class TestRecord<K, V> {
   readonly key: K;
@@ -20,10 +21,17 @@ export class TestRecord<K, V> {
       this.headers = new Headers();
       this.timestamp = null;
     } else {
+      const timestamp = (args[3] as number | null | undefined) ?? null;
+      // as Java's `TestRecord(key, value, headers, Long timestampMs)`
+      if (timestamp !== null && timestamp < 0) {
+        throw new IllegalArgumentError(`Invalid timestamp: ${timestamp}. Timestamp should always be non-negative or null.`);
+      }
       this.key = args[0] as K;
       this.value = args[1] as V;
-      this.headers = (args[2] as Headers | null | undefined) ?? new Headers();
-      this.timestamp = (args[3] as number | null | undefined) ?? null;
+      // Java copies the headers it is given (`new RecordHeaders(headers)`)
+      const headers = args[2] as Headers | null | undefined;
+      this.headers = headers instanceof Headers ? headers.copy() : new Headers(headers ?? []);
+      this.timestamp = timestamp;
     }
   }
 

@@ -40,6 +40,9 @@ export class TopologyTestDriver {
   private readonly offsets = new Map<string, number>();
   private readonly feedbackTopics: Set<string>;
   private initialized = false;
+  /** Driver work (a pipe, a clock advance) still running asynchronously, or null when idle. */
+  private busy: Promise<void> | null = null;
+  private closed = false;
 
   constructor(topology: Topology, config: StreamsProperties = {}, initialWallClockTimeMs: number = Date.now()) {
     this.config = new StreamsConfig({ ...DEFAULT_PROPS, ...config });
@@ -103,34 +106,66 @@ export class TopologyTestDriver {
 
   /** @internal used by `TestInputTopic`. Stays synchronous (one resolved promise) when the topology is. */
   pipeRecord(topic: string, key: Buffer | null, value: Buffer | null, headers: Headers, timestamp: number): Promise<void> {
-    if (!this.initialized) return this.ready.then(() => this.pipeRecord(topic, key, value, headers, timestamp));
-    try {
-      const r = this.pipeReady(topic, key, value, headers, timestamp);
-      return isPromise(r) ? r : DONE;
-    } catch (e) {
-      return Promise.reject(e);
+    return this.serialized(() => this.pipeReady(topic, key, value, headers, timestamp));
+  }
+
+  /**
+   * Runs driver work one piece at a time, in call order. Java's driver is synchronous; here a caller may
+   * start a pipe without awaiting the previous one, and its record must not enter the task while an
+   * earlier record is still inside an asynchronous processor (the task processes one record at a time).
+   * Stays synchronous when the driver is idle and the work is.
+   */
+  private serialized(work: () => MaybePromise<void>): Promise<void> {
+    if (this.initialized && this.busy === null) {
+      let r: MaybePromise<void>;
+      try {
+        r = work();
+      } catch (e) {
+        return Promise.reject(e);
+      }
+      if (!isPromise(r)) return DONE;
+      return this.track(r);
     }
+    const previous = this.busy ?? DONE;
+    return this.track(previous.then(() => this.ready).then(work));
+  }
+
+  private track(work: Promise<void>): Promise<void> {
+    const settled: Promise<void> = work.then(
+      () => undefined,
+      () => undefined,
+    );
+    const tail: Promise<void> = settled.then(() => {
+      if (this.busy === tail) this.busy = null;
+    });
+    this.busy = tail;
+    return work;
   }
 
   private pipeReady(topic: string, key: Buffer | null, value: Buffer | null, headers: Headers, timestamp: number): MaybePromise<void> {
-    const offset = this.nextOffset(topic);
-    const record = { topic, partition: 0, offset, timestamp, key, value, headers };
     const globalTask = this.globalTask;
-    if (globalTask?.sourceFor(topic) !== undefined) {
+    const isGlobal = globalTask?.sourceFor(topic) !== undefined;
+    if (!isGlobal && this.task?.sourceFor(topic) === undefined) throw new IllegalArgumentError(`Unknown topic: ${topic}`);
+    const record = { topic, partition: 0, offset: this.nextOffset(topic), timestamp, key, value, headers };
+    if (globalTask !== null && isGlobal) {
       globalTask.addRecord(record);
       return (async () => {
         while (globalTask.hasRecordsQueued()) await globalTask.process();
         await globalTask.commit();
       })();
     }
-    if (this.task?.sourceFor(topic) === undefined) throw new IllegalArgumentError(`Unknown topic: ${topic}`);
-    this.task.addRecord(record);
+    this.task!.addRecord(record);
     return this.completeAllProcessableWork();
   }
 
   /** Advances the mock wall clock, firing due WALL_CLOCK_TIME punctuations. */
-  async advanceWallClockTime(advanceMs: number): Promise<void> {
-    await this.ready;
+  advanceWallClockTime(advanceMs: number): Promise<void> {
+    // Java's mock clock: MockTime.sleep
+    if (advanceMs < 0) return Promise.reject(new IllegalArgumentError('Sleep ms cannot be negative.'));
+    return this.serialized(() => this.advanceReady(advanceMs));
+  }
+
+  private async advanceReady(advanceMs: number): Promise<void> {
     this.wallClockMs += advanceMs;
     if (this.task !== null) {
       await this.task.maybePunctuateSystemTime();
@@ -196,6 +231,11 @@ export class TopologyTestDriver {
   }
 
   /** @internal used by `TestOutputTopic`. */
+  hasOutputTopic(topic: string): boolean {
+    return this.outputs.has(topic);
+  }
+
+  /** @internal used by `TestOutputTopic`. */
   queueSize(topic: string): number {
     return this.outputs.get(topic)?.size ?? 0;
   }
@@ -205,15 +245,27 @@ export class TopologyTestDriver {
     return new Set(this.producedTopics);
   }
 
+  /** Every store of the topology by name, global stores included. */
   async getAllStateStores(): Promise<Map<string, StateStore>> {
     await this.ready;
+    await this.busy;
     const all = new Map<string, StateStore>();
     for (const [n, s] of this.task?.stateStores() ?? []) all.set(n, s);
     for (const [n, s] of this.globalTask?.stateStores() ?? []) all.set(n, s);
     return all;
   }
 
+  /**
+   * A store by name (global stores included), or null. As in Java, this is for custom stores: a built-in
+   * store is refused, naming the typed getter to use instead.
+   */
   async getStateStore(name: string): Promise<StateStore | null> {
+    const store = await this.findStore(name);
+    if (store !== null) throwIfBuiltInStore(store);
+    return store;
+  }
+
+  private async findStore(name: string): Promise<StateStore | null> {
     return (await this.getAllStateStores()).get(name) ?? null;
   }
 
@@ -222,21 +274,42 @@ export class TopologyTestDriver {
    * timestamps are dropped on read and written as -1, like Java's facade.
    */
   async getKeyValueStore<K, V>(name: string): Promise<KeyValueStore<K, V> | null> {
-    const store = await this.getStateStore(name);
+    const store = await this.findStore(name);
     if (store === null || !isKeyValueStore(store)) return null;
     if (isTimestampedKeyValueStore<K, V>(store)) return new KeyValueStoreFacade<K, V>(store);
     return store as KeyValueStore<K, V>;
   }
 
   async getTimestampedKeyValueStore<K, V>(name: string): Promise<TimestampedKeyValueStore<K, V> | null> {
-    const store = await this.getStateStore(name);
+    const store = await this.findStore(name);
     return store !== null && isTimestampedKeyValueStore<K, V>(store) ? store : null;
   }
 
+  /**
+   * As Java: commits (flushing caches, whose output stays readable), then closes processors and stores.
+   * Closing again does nothing.
+   */
   async close(): Promise<void> {
+    if (this.closed) return;
+    this.closed = true;
     await this.ready.catch(() => undefined);
+    await this.busy;
+    if (this.initialized && this.task !== null) {
+      await this.task.commit();
+      this.captureOutputs();
+    }
     await this.task?.close();
     await this.globalTask?.close();
+  }
+}
+
+/** Java's `throwIfBuiltInStore`: built-in stores have typed getters. */
+function throwIfBuiltInStore(store: StateStore): void {
+  if (isTimestampedKeyValueStore(store)) {
+    throw new IllegalArgumentError(`Store ${store.name()} is a timestamped key-value store and should be accessed via \`getTimestampedKeyValueStore()\``);
+  }
+  if (isKeyValueStore(store)) {
+    throw new IllegalArgumentError(`Store ${store.name()} is a key-value store and should be accessed via \`getKeyValueStore()\``);
   }
 }
 

@@ -69,6 +69,11 @@ export class StreamsConfig {
     return n;
   }
 
+  /** `exactly_once_v2` (and the older `exactly_once` / `exactly_once_beta` spellings). */
+  isExactlyOnce(): boolean {
+    return String(this.get(StreamsConfig.PROCESSING_GUARANTEE_CONFIG)).startsWith('exactly_once');
+  }
+
   defaultKeySerde(): Serde<unknown> | null {
     return this.serde(StreamsConfig.DEFAULT_KEY_SERDE_CLASS_CONFIG);
   }

@@ -9,6 +9,11 @@ export type StateRestoreCallback = (key: Buffer, value: Buffer | null) => void;
 export interface StateStoreContext {
   applicationId(): string;
   taskId(): string;
+  /**
+   * The task's state directory, `<state.dir>/<application.id>/<taskId>` (Java's
+   * `StateStoreContext.stateDir()`); a persistent store keeps its files in `<stateDir>/<store name>`.
+   */
+  stateDir(): string;
   appConfigs(): Readonly<Record<string, unknown>>;
   /** The default key/value serdes (`default.key.serde` / `default.value.serde`), or null when unset. */
   keySerde(): Serde<unknown> | null;

@@ -1,6 +1,7 @@
 import { IllegalArgumentError } from '../errors/streams-error.js';
 import type { Serde } from '../serde/serde.js';
 import { InMemoryKeyValueBytesStoreSupplier, LruMapBytesStoreSupplier } from './internals/in-memory-suppliers.js';
+import { LevelKeyValueBytesStoreSupplier } from './internals/level-suppliers.js';
 import { KeyValueStoreBuilder, TimestampedKeyValueStoreBuilder } from './internals/key-value-store-builder.js';
 import type { KeyValueBytesStoreSupplier, KeyValueStore, StoreBuilder } from './state-store.js';
 import type { TimestampedKeyValueStore } from './timestamped-key-value-store.js';
@@ -11,6 +12,22 @@ import type { TimestampedKeyValueStore } from './timestamped-key-value-store.js'
  */
 export class Stores {
   private constructor() {}
+
+  /**
+   * A persistent key-value store (Java's RocksDB store; here LevelDB), in
+   * `<state.dir>/<application.id>/<taskId>/<name>`. Keys in byte order.
+   */
+  static persistentKeyValueStore(name: string): KeyValueBytesStoreSupplier {
+    return new LevelKeyValueBytesStoreSupplier(name, false);
+  }
+
+  /**
+   * A persistent key-value store for a `timestampedKeyValueStoreBuilder`: it holds values with their
+   * timestamps (Java's bytes: an 8-byte timestamp, then the value).
+   */
+  static persistentTimestampedKeyValueStore(name: string): KeyValueBytesStoreSupplier {
+    return new LevelKeyValueBytesStoreSupplier(name, true);
+  }
 
   /** An in-memory key-value store (keys in byte order). */
   static inMemoryKeyValueStore(name: string): KeyValueBytesStoreSupplier {

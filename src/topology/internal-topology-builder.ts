@@ -15,6 +15,7 @@ import type {
   SinkNodeFactory,
   SourceNodeFactory,
 } from './node-factories.js';
+import { matchesWholeName } from '../processor/internals/source-node.js';
 import { OrderedTreeSet } from './ordered-tree-set.js';
 import {
   GlobalStoreDescription,
@@ -57,6 +58,8 @@ export class InternalTopologyBuilder {
   private readonly stateFactories = new Map<string, StateStoreFactory>();
   private readonly globalStateFactories = new Map<string, StateStoreFactory>();
   private readonly topicToSource = new Map<string, string>();
+  /** The patterns of pattern sources, to refuse a topic that one of them already covers (as Java). */
+  private readonly sourcePatterns: RegExp[] = [];
   private readonly globalTopics = new Set<string>();
   private readonly internalTopics = new Map<string, InternalTopicSpec>();
   private readonly copartitionGroups: string[][] = [];
@@ -81,11 +84,20 @@ export class InternalTopologyBuilder {
     let pattern: RegExp | null = null;
     if (topicsOrPattern instanceof RegExp) {
       pattern = topicsOrPattern;
+      for (const topic of [...this.topicToSource.keys(), ...this.globalTopics]) {
+        if (matchesWholeName(pattern, topic)) {
+          throw new TopologyError(`Pattern ${pattern.source} will match a topic that has already been registered by another source.`);
+        }
+      }
+      this.sourcePatterns.push(pattern);
     } else {
       if (topicsOrPattern.length === 0) throw new TopologyError('You must provide at least one topic');
       topics = [...topicsOrPattern];
       for (const topic of topics) {
         if (this.topicToSource.has(topic)) throw new TopologyError(`Topic ${topic} has already been registered by another source.`);
+        if (this.sourcePatterns.some((p) => matchesWholeName(p, topic))) {
+          throw new TopologyError(`Topic ${topic} matches a Pattern already registered by another source.`);
+        }
       }
       for (const topic of topics) this.topicToSource.set(topic, name);
     }
@@ -107,7 +119,7 @@ export class InternalTopologyBuilder {
   addProcessor(name: string, supplier: ProcessorSupplier<any, any, any, any>, ...predecessorNames: string[]): void {
     if (typeof supplier !== 'function') throw new TopologyError(`processor supplier for ${name} must be a function returning a new Processor`);
     this.checkNewName(name);
-    this.checkPredecessors(name, predecessorNames);
+    this.checkPredecessors('processor', name, predecessorNames);
     const factory: ProcessorNodeFactory = { kind: 'processor', name, predecessors: predecessorNames, supplier, stateStoreNames: [] };
     this.nodeFactories.set(name, factory);
     this.grouper.add(name);
@@ -123,7 +135,7 @@ export class InternalTopologyBuilder {
     ...predecessorNames: string[]
   ): void {
     this.checkNewName(name);
-    this.checkPredecessors(name, predecessorNames);
+    this.checkPredecessors('sink', name, predecessorNames);
     for (const p of predecessorNames) {
       if (this.nodeFactories.get(p)!.kind === 'sink') throw new TopologyError(`Sink ${p} cannot be used a parent.`);
     }
@@ -154,7 +166,7 @@ export class InternalTopologyBuilder {
   }
 
   connectProcessorAndStateStores(processorName: string, ...storeNames: string[]): void {
-    if (storeNames.length === 0) throw new TopologyError('At least one state store name must be provided.');
+    if (storeNames.length === 0) throw new TopologyError('Must provide at least one state store name.');
     for (const storeName of storeNames) this.connectProcessorAndStateStore(processorName, storeName);
   }
 
@@ -378,11 +390,16 @@ export class InternalTopologyBuilder {
     if (this.nodeFactories.has(name)) throw new TopologyError(`Processor ${name} is already added.`);
   }
 
-  private checkPredecessors(name: string, predecessorNames: readonly string[]): void {
-    if (predecessorNames.length === 0) throw new TopologyError(`Processor ${name} must have at least one parent`);
+  /** Java's checks of `addProcessor` / `addSink` parents, with its messages (which differ slightly by kind). */
+  private checkPredecessors(kind: 'processor' | 'sink', name: string, predecessorNames: readonly string[]): void {
+    if (predecessorNames.length === 0) {
+      throw new TopologyError(`${kind === 'sink' ? 'Sink' : 'Processor'} ${name} must have at least one parent`);
+    }
     for (const p of predecessorNames) {
       if (p === name) throw new TopologyError(`Processor ${name} cannot be a predecessor of itself.`);
-      if (!this.nodeFactories.has(p)) throw new TopologyError(`Parent processor ${p} is not added yet for ${name}`);
+      if (!this.nodeFactories.has(p)) {
+        throw new TopologyError(`Predecessor processor ${p} is not added yet${kind === 'sink' ? '.' : ` for ${name}`}`);
+      }
     }
   }
 }

@@ -1,3 +1,6 @@
+import { mkdtempSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
 import { Headers } from '../../src/processor/headers.js';
 import type { RecordCache } from '../../src/state/internals/record-cache.js';
 import type { Serde } from '../../src/serde/serde.js';
@@ -10,8 +13,21 @@ export class MockStateStoreContext implements StateStoreContext {
   timestamp = 0;
 
   constructor(
-    private readonly defaults: { keySerde?: Serde<unknown> | null; valueSerde?: Serde<unknown> | null; applicationId?: string } = {},
+    private readonly defaults: {
+      keySerde?: Serde<unknown> | null;
+      valueSerde?: Serde<unknown> | null;
+      applicationId?: string;
+      /** The task's state directory; default: a fresh temp directory, made on first use. */
+      stateDir?: string;
+    } = {},
   ) {}
+
+  private dir: string | null = null;
+
+  stateDir(): string {
+    if (this.dir === null) this.dir = this.defaults.stateDir ?? mkdtempSync(join(tmpdir(), 'kstreams-state-'));
+    return this.dir;
+  }
 
   applicationId(): string {
     return this.defaults.applicationId ?? 'app';

@@ -37,11 +37,28 @@ export class ProcessorNode<KIn = any, VIn = any, KOut = any, VOut = any> {
 
   init(task: TaskContext): MaybePromise<void> {
     this.ctx = new NodeContext(this, task);
-    return this.processor?.init?.(this.ctx as unknown as ProcessorContext<KOut, VOut>);
+    return this.attributed(() => this.processor?.init?.(this.ctx as unknown as ProcessorContext<KOut, VOut>), 'failed to initialize processor');
   }
 
   close(): MaybePromise<void> {
-    return this.processor?.close?.();
+    return this.attributed(() => this.processor?.close?.(), 'failed to close processor');
+  }
+
+  /** Java wraps a failing `init` / `close` in a StreamsException "failed to <do> processor <name>". */
+  private attributed(run: () => MaybePromise<void>, what: string): MaybePromise<void> {
+    const wrap = (e: unknown): Error =>
+      new StreamsError(`${what} ${this.name}: ${e instanceof Error ? e.message : String(e)}`, { cause: e });
+    let r: MaybePromise<void>;
+    try {
+      r = run();
+    } catch (e) {
+      throw wrap(e);
+    }
+    return isPromise(r)
+      ? r.catch((e: unknown) => {
+          throw wrap(e);
+        })
+      : r;
   }
 
   /** Processes one record; returns a promise only if this node or one below it is asynchronous. */
@@ -53,18 +70,33 @@ export class ProcessorNode<KIn = any, VIn = any, KOut = any, VOut = any> {
       throw this.wrap(e);
     }
     const ctx = this.ctx!;
-    if (!isPromise(result) && ctx.pending === null) return;
+    if (!isPromise(result) && ctx.pending === null && ctx.failure === null) return;
     return this.settle(result, ctx).catch((e: unknown) => {
       throw this.wrap(e);
     });
   }
 
-  /** Runs a punctuator as this node, so that what it forwards goes to this node's children. */
+  /**
+   * Runs a punctuator as this node, so that what it forwards goes to this node's children. A failure is
+   * attributed to this node, as Java's "Exception caught while punctuating processor '<name>'".
+   */
   punctuate(punctuator: (timestamp: number) => MaybePromise<void>, timestamp: number): MaybePromise<void> {
-    const result = punctuator(timestamp);
+    const wrap = (e: unknown): Error =>
+      new ProcessingError(
+        `Exception caught while punctuating processor '${this.name}': ${e instanceof Error ? e.message : String(e)}`,
+        { cause: e },
+      );
+    let result: MaybePromise<void>;
+    try {
+      result = punctuator(timestamp);
+    } catch (e) {
+      throw wrap(e);
+    }
     const ctx = this.ctx!;
-    if (!isPromise(result) && ctx.pending === null) return;
-    return this.settle(result, ctx);
+    if (!isPromise(result) && ctx.pending === null && ctx.failure === null) return;
+    return this.settle(result, ctx).catch((e: unknown) => {
+      throw wrap(e);
+    });
   }
 
   protected doProcess(record: Record<KIn, VIn>): MaybePromise<void> {
@@ -73,8 +105,19 @@ export class ProcessorNode<KIn = any, VIn = any, KOut = any, VOut = any> {
 
   /** Waits for the processor and for any forward it did not await, so that records never overtake. */
   private async settle(result: MaybePromise<void>, ctx: NodeContext): Promise<void> {
-    await result;
-    while (ctx.pending !== null) await ctx.pending;
+    try {
+      await result;
+      while (ctx.pending !== null) await ctx.pending;
+    } catch (e) {
+      ctx.failure = null;
+      throw e;
+    }
+    // a forward that failed while nobody awaited it fails this record (and only this one)
+    const failure = ctx.failure;
+    if (failure !== null) {
+      ctx.failure = null;
+      throw failure.error;
+    }
   }
 
   private wrap(e: unknown): Error {

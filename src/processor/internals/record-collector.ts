@@ -13,4 +13,9 @@ export interface RecordCollector {
   /** The number of partitions of `topic`, for custom partitioners. */
   partitionsFor(topic: string): number;
   flush(): Promise<void> | void;
+  /**
+   * The offset of the last record written to each `topic:partition` (known once flushed); the state manager
+   * checkpoints changelog offsets from it. Collectors that have no offsets omit it.
+   */
+  offsets?(): ReadonlyMap<string, number>;
 }

@@ -15,6 +15,11 @@ export class ProcessorRecordContext implements RecordContext, RecordMetadata {
     return new ProcessorRecordContext(timestamp, -1, -1, null, new Headers());
   }
 
+  /** The same position with another timestamp and headers: what the children of a `forward` see. */
+  withTimestampAndHeaders(timestamp: number, headers: Headers): ProcessorRecordContext {
+    return new ProcessorRecordContext(timestamp, this.off, this.part, this.topicName, headers);
+  }
+
   topic(): string {
     return this.topicName as string;
   }

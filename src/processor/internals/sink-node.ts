@@ -30,6 +30,11 @@ export class SinkNode<K = unknown, V = unknown> extends ProcessorNode<K, V, neve
     this.valueSerializer = valueSerializer as Serializer<V> | null;
   }
 
+  /** As Java's: a sink has no children (the topology builder refuses a sink as a parent). */
+  override addChild(): never {
+    throw new StreamsError('sink node does not allow addChild');
+  }
+
   override init(task: TaskContext): MaybePromise<void> {
     super.init(task);
     this.keySerializer ??= (task.defaultKeySerde()?.serializer() as Serializer<K> | undefined) ?? null;
@@ -66,6 +71,7 @@ export class SinkNode<K = unknown, V = unknown> extends ProcessorNode<K, V, neve
     if (this.partitioner !== null) {
       partition = this.partitioner(topic, record.key, record.value, this.collector.partitionsFor(topic));
     }
-    this.collector.send(topic, key, value, record.headers, record.timestamp, partition);
+    // a snapshot, as Java's ProducerRecord copies the headers: a later change upstream must not reach it
+    this.collector.send(topic, key, value, record.headers.copy(), record.timestamp, partition);
   }
 }

@@ -50,10 +50,18 @@ export class SourceNode<K = unknown, V = unknown> extends ProcessorNode<K, V, K,
   }
 
   matches(topic: string): boolean {
-    return this.topics !== null ? this.topics.includes(topic) : this.pattern!.test(topic);
+    return this.topics !== null ? this.topics.includes(topic) : matchesWholeName(this.pattern!, topic);
   }
 
   protected override doProcess(record: Record<K, V>): MaybePromise<void> {
     return this.context.forward(record);
   }
+}
+
+/**
+ * Java subscribes with `pattern.matcher(topic).matches()`: the pattern must match the whole topic name,
+ * where a JavaScript `RegExp.test` would accept a match anywhere in it.
+ */
+export function matchesWholeName(pattern: RegExp, topic: string): boolean {
+  return new RegExp(`^(?:${pattern.source})$`, pattern.flags.replace(/[gy]/g, '')).test(topic);
 }

@@ -12,6 +12,8 @@ import { Record } from '../record.js';
 import type { ConsumerRecord } from './consumer-record.js';
 import type { TaskContext } from './node-context.js';
 import { ProcessorNode } from './processor-node.js';
+import type { ChangelogReader, StateRestoreListener } from './changelog-reader.js';
+import { ProcessorStateManager } from './processor-state-manager.js';
 import { PunctuationQueue, PunctuationSchedule } from './punctuation-queue.js';
 import type { RecordCollector } from './record-collector.js';
 import { ProcessorRecordContext } from './record-context.js';
@@ -32,6 +34,8 @@ export interface StreamTaskOptions {
   readonly globalStores?: ReadonlyMap<string, StateStore>;
   /** The instance's record cache shared by caching stores; absent or null: caching off. */
   readonly cache?: RecordCache | null;
+  /** The task's state directory (persistent stores); default `<state.dir>/<application.id>/<taskId>`. */
+  readonly stateDir?: string;
 }
 
 const UNKNOWN = -1;
@@ -50,6 +54,7 @@ export class StreamTask implements TaskContext {
   private readonly stores = new Map<string, StateStore>();
   private readonly storeList: StateStore[] = [];
   private readonly changelogTopics = new Map<string, string>();
+  private readonly stateManager: ProcessorStateManager;
   /** Every partition queue, in creation order, and the same indexed by topic and partition. */
   private readonly queues: RecordQueue[] = [];
   private readonly queueIndex = new Map<string, Map<number, RecordQueue>>();
@@ -71,6 +76,10 @@ export class StreamTask implements TaskContext {
     this.keySerde = options.config.defaultKeySerde();
     this.valueSerde = options.config.defaultValueSerde();
     this.defaultExtractor = options.config.defaultTimestampExtractor();
+    const logged = new Set(options.plan.stores.filter((f) => f.builder.loggingEnabled()).map((f) => f.builder.name()));
+    this.stateManager = new ProcessorStateManager(this.stateDir(), options.config.isExactlyOnce(), (store) =>
+      logged.has(store) ? { topic: this.changelogTopic(store), partition: this.partition } : null,
+    );
     const byName = new Map<string, ProcessorNode>();
     const decorate = (t: string): string => options.builder.decorateTopic(t);
     for (const f of options.plan.nodes) {
@@ -93,13 +102,32 @@ export class StreamTask implements TaskContext {
 
   /** Builds and opens the stores, then initializes the processors (as Java: stores first). */
   async initialize(): Promise<void> {
+    await this.initializeStores();
+    await this.initializeTopology();
+  }
+
+  /**
+   * Builds and opens the stores (registering them with the state manager). A task that restores state calls
+   * `restore` next, and `initializeTopology` only once restoration is complete, as Java does.
+   */
+  async initializeStores(): Promise<void> {
+    const built = this.options.plan.stores.map((f) => f.builder.build());
+    this.stateManager.prepare(built.some((s) => s.persistent()));
     const storeContext = this.storeContext();
-    for (const factory of this.options.plan.stores) {
-      const store = factory.builder.build();
+    for (const store of built) {
       this.stores.set(store.name(), store);
       this.storeList.push(store);
       await store.init(storeContext, store);
     }
+  }
+
+  /** Replays the stores' changelogs (see ProcessorStateManager). */
+  restore(reader: ChangelogReader, listener?: StateRestoreListener): Promise<void> {
+    return this.stateManager.restore(reader, listener);
+  }
+
+  /** Initializes the processors, stores first (as Java). */
+  async initializeTopology(): Promise<void> {
     for (const node of this.nodes) await node.init(this);
   }
 
@@ -241,8 +269,22 @@ export class StreamTask implements TaskContext {
       if (isPromise(r)) return r.then(() => this.flushFrom(stores, i + 1));
     }
     const f = this.options.collector.flush();
-    if (isPromise(f)) return f.then(() => void (this.commitNeeded = false));
+    if (isPromise(f)) return f.then(() => this.afterFlush());
+    this.afterFlush();
+  }
+
+  private afterFlush(): void {
     this.commitNeeded = false;
+    const written = this.options.collector.offsets?.();
+    if (written !== undefined) {
+      this.stateManager.updateChangelogOffsets(written);
+      this.stateManager.maybeCheckpoint(false);
+    }
+  }
+
+  /** The state manager's view of changelog offsets (for tests and lag reporting). */
+  changelogOffsets(): ReadonlyMap<string, number> {
+    return this.stateManager.changelogOffsets();
   }
 
   /** The offset of the last record processed from each partition: `topic -> partition -> offset`. */
@@ -257,8 +299,14 @@ export class StreamTask implements TaskContext {
     return out;
   }
 
-  async close(): Promise<void> {
+  /**
+   * Closes processors and stores. A clean close commits first and writes the checkpoint (under exactly-once
+   * too); a dirty close (after a crash or a fenced transaction) writes none, so state is rebuilt.
+   */
+  async close(clean = true): Promise<void> {
+    if (clean) await this.commit();
     for (const node of this.nodes) await node.close();
+    if (clean) this.stateManager.maybeCheckpoint(true);
     for (const store of this.stores.values()) if (store.isOpen()) await store.close();
   }
 
@@ -282,6 +330,9 @@ export class StreamTask implements TaskContext {
   recordContext(): ProcessorRecordContext {
     return this.currentContext;
   }
+  setRecordContext(context: ProcessorRecordContext): void {
+    this.currentContext = context;
+  }
   streamTime(): number {
     return this.streamTimeMs;
   }
@@ -303,20 +354,28 @@ export class StreamTask implements TaskContext {
     return this.stores;
   }
 
+  /** The task's state directory: Java's `<state.dir>/<application.id>/<taskId>`. */
+  private stateDir(): string {
+    return this.options.stateDir ?? `${this.options.config.getString('state.dir')}/${this.applicationId()}/${this.id}`;
+  }
+
+  private changelogTopic(storeName: string): string {
+    let topic = this.changelogTopics.get(storeName);
+    if (topic === undefined) this.changelogTopics.set(storeName, (topic = `${this.applicationId()}-${storeName}-changelog`));
+    return topic;
+  }
+
   private storeContext(): StateStoreContext {
     return {
       applicationId: () => this.applicationId(),
       taskId: () => this.id,
+      stateDir: () => this.stateDir(),
       appConfigs: () => this.appConfigs(),
       keySerde: () => this.keySerde,
       valueSerde: () => this.valueSerde,
-      register: () => {
-        // restoration from the changelog arrives with persistent state; until then there is nothing to track
-      },
+      register: (store, restoreCallback) => this.stateManager.registerStore(store, restoreCallback),
       logChange: (storeName, key, value, timestamp) => {
-        let topic = this.changelogTopics.get(storeName);
-        if (topic === undefined) this.changelogTopics.set(storeName, (topic = `${this.applicationId()}-${storeName}-changelog`));
-        this.options.collector.send(topic, key, value, new Headers(), timestamp, this.partition);
+        this.options.collector.send(this.changelogTopic(storeName), key, value, new Headers(), timestamp, this.partition);
       },
       recordTimestamp: () => this.currentContext.timestamp(),
       recordHeaders: () => this.currentContext.headers(),

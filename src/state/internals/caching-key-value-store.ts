@@ -1,8 +1,9 @@
 import type { Serializer } from '../../serde/serde.js';
-import { thenMaybe, type MaybePromise } from '../../util/maybe-promise.js';
+import { isPromise, thenMaybe, type MaybePromise } from '../../util/maybe-promise.js';
 import { AbstractKeyValueIterator } from '../iterators.js';
 import type { KeyValue } from '../key-value.js';
 import type { KeyValueIterator, KeyValueStore, StateStore, StateStoreContext } from '../state-store.js';
+import { ChangeLoggingKeyValueBytesStore, eachInOrder } from './change-logging-key-value-store.js';
 import type { CacheEntry, DirtyEntry, RecordCache } from './record-cache.js';
 
 /** Called for each flushed key with the bytes of its new and (if asked for) old value. */
@@ -32,7 +33,7 @@ export class CachingKeyValueStore implements KeyValueStore<Buffer, Buffer> {
     this.context = context;
     this.cache = context.cache();
     this.namespace = `${context.taskId()}-${this.name()}`;
-    this.cache?.addDirtyEntryFlushListener(this.namespace, (entries) => this.flushEntries(entries, 0));
+    this.cache?.addDirtyEntryFlushListener(this.namespace, (entries) => this.flushEntries(entries));
     return this.inner.init(context, root);
   }
 
@@ -43,24 +44,79 @@ export class CachingKeyValueStore implements KeyValueStore<Buffer, Buffer> {
     return this.cache !== null;
   }
 
-  private flushEntries(entries: DirtyEntry[], from: number): MaybePromise<void> {
-    for (let i = from; i < entries.length; i++) {
-      const r = this.flushEntry(entries[i]!);
-      if (r !== undefined) return thenMaybe(r, () => this.flushEntries(entries, i + 1));
+  /**
+   * Writes a flush of the cache to the store below in one batch (`putAll`; for LevelDB one write batch
+   * instead of one awaited write per entry), then, entry by entry in the order of their last writes and
+   * each under its own record context, sends its changelog record (when the layer below logs) and hands
+   * the change to the flush listener. That is the order Java's per-entry flush gives the changelog and
+   * downstream; the only difference is that the store below holds all the entries before the first
+   * listener runs, which nobody can see through this layer: the flushed entries are still in the cache.
+   * (The keys of one flush are distinct, so reading every old value before writing reads what Java's
+   * read-then-write per entry reads.)
+   */
+  private flushEntries(entries: DirtyEntry[]): MaybePromise<void> {
+    const listener = this.listener;
+    const sendOldValues = this.sendOldValues;
+    let needOld = false;
+    if (listener !== null) {
+      if (sendOldValues) needOld = true;
+      else for (let i = 0; i < entries.length && !needOld; i++) needOld = entries[i]!.value === null;
     }
+    if (!needOld) return this.writeFlushed(entries, null);
+    return thenMaybe(this.readOldValues(entries), (olds) => {
+      // a delete of a key that is neither below nor was in the cache leaves no trace, as in Java
+      let kept = entries;
+      let keptOlds = olds;
+      if (entries.some((e, i) => e.value === null && olds[i] === null)) {
+        kept = [];
+        keptOlds = [];
+        for (let i = 0; i < entries.length; i++) {
+          if (entries[i]!.value === null && olds[i] === null) continue;
+          kept.push(entries[i]!);
+          keptOlds.push(olds[i]!);
+        }
+      }
+      return this.writeFlushed(kept, sendOldValues ? keptOlds : null);
+    });
   }
 
-  private flushEntry(e: DirtyEntry): MaybePromise<void> {
+  /** The current values below of the entries' keys, read one by one (synchronous for in-memory and LevelDB stores). */
+  private readOldValues(entries: DirtyEntry[]): MaybePromise<Array<Buffer | null>> {
+    const olds: Array<Buffer | null> = new Array(entries.length);
+    const readFrom = (i: number): MaybePromise<Array<Buffer | null>> => {
+      for (; i < entries.length; i++) {
+        const old = this.inner.get(entries[i]!.key);
+        if (isPromise(old)) {
+          const at = i;
+          return old.then((v) => {
+            olds[at] = v;
+            return readFrom(at + 1);
+          });
+        }
+        olds[i] = old;
+      }
+      return olds;
+    };
+    return readFrom(0);
+  }
+
+  private writeFlushed(entries: DirtyEntry[], olds: Array<Buffer | null> | null): MaybePromise<void> {
+    if (entries.length === 0) return;
     const listener = this.listener;
     const ctx = this.context!;
-    if (listener === null) return ctx.withRecordContext(e.context, () => this.inner.put(e.key, e.value));
-    const needOld = e.value === null || this.sendOldValues;
-    return thenMaybe(needOld ? this.inner.get(e.key) : null, (old) => {
-      if (e.value === null && old === null) return;
-      return ctx.withRecordContext(e.context, () =>
-        thenMaybe(this.inner.put(e.key, e.value), () => listener(e.key, e.value, this.sendOldValues ? old : null)),
-      );
-    });
+    const kvs: Array<KeyValue<Buffer, Buffer | null>> = new Array(entries.length);
+    for (let i = 0; i < entries.length; i++) kvs[i] = { key: entries[i]!.key, value: entries[i]!.value };
+    const afterWrite = (i: number, log: (() => void) | null): MaybePromise<void> => {
+      const e = entries[i]!;
+      if (log === null && listener === null) return;
+      return ctx.withRecordContext(e.context, () => {
+        if (log !== null) log();
+        if (listener !== null) return listener(e.key, e.value, olds === null ? null : olds[i]!);
+      });
+    };
+    const inner = this.inner;
+    if (inner instanceof ChangeLoggingKeyValueBytesStore) return inner.putAllThenLog(kvs, afterWrite);
+    return thenMaybe(inner.putAll(kvs), () => eachInOrder(entries.length, (i) => afterWrite(i, null)));
   }
 
   get(key: Buffer): MaybePromise<Buffer | null> {

@@ -68,6 +68,20 @@ export class ChangeLoggingKeyValueBytesStore implements KeyValueStore<Buffer, Bu
     });
   }
 
+  /**
+   * The batched write of a cache flush: writes all entries below in one `putAll`, then for each entry, in
+   * order, calls `afterWrite(i, log)`, where `log()` sends that entry's changelog record (the caching layer
+   * calls it under the entry's record context, then hands the change to its flush listener).
+   */
+  putAllThenLog(
+    entries: ReadonlyArray<KeyValue<Buffer, Buffer | null>>,
+    afterWrite: (index: number, log: () => void) => MaybePromise<void>,
+  ): MaybePromise<void> {
+    return thenMaybe(this.inner.putAll(entries), () =>
+      eachInOrder(entries.length, (i) => afterWrite(i, () => this.log(entries[i]!.key, entries[i]!.value))),
+    );
+  }
+
   delete(key: Buffer): MaybePromise<Buffer | null> {
     return thenMaybe(this.inner.delete(key), (previous) => {
       this.log(key, null);
@@ -102,4 +116,15 @@ export class ChangeLoggingKeyValueBytesStore implements KeyValueStore<Buffer, Bu
   approximateNumEntries(): MaybePromise<number> {
     return this.inner.approximateNumEntries();
   }
+}
+
+/** Calls `fn(0)`, `fn(1)`, … `fn(n - 1)` one after the other, waiting for those that return a promise. */
+export function eachInOrder(n: number, fn: (index: number) => MaybePromise<void>): MaybePromise<void> {
+  const from = (start: number): MaybePromise<void> => {
+    for (let i = start; i < n; i++) {
+      const r = fn(i);
+      if (r !== undefined) return thenMaybe(r, () => from(i + 1));
+    }
+  };
+  return from(0);
 }

@@ -13,3 +13,6 @@ export {
 export { AbstractStoreBuilder } from './abstract-store-builder.js';
 export { KeyValueStoreBuilder, TimestampedKeyValueStoreBuilder, wrapKeyValueBytesStore } from './key-value-store-builder.js';
 export { InMemoryKeyValueBytesStoreSupplier, LruMapBytesStoreSupplier } from './in-memory-suppliers.js';
+export { LevelKeyValueStore, type LevelStoreOptions } from './level-key-value-store.js';
+export { LevelKeyValueBytesStoreSupplier } from './level-suppliers.js';
+export { StateDirectory } from './state-directory.js';
