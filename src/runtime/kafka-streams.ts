@@ -1,0 +1,248 @@
+import { randomUUID } from 'node:crypto';
+import { StreamsConfig, type StreamsProperties } from '../config/streams-config.js';
+import { ConfigError, StreamsError } from '../errors/streams-error.js';
+import { createKafkaJsClient } from '../kafka/kafkajs-adapter.js';
+import type { KafkaClient } from '../kafka/client-port.js';
+import { ProducerFencedError } from '../kafka/errors.js';
+import type { StateRestoreListener } from '../processor/internals/changelog-reader.js';
+import type { StreamTask } from '../processor/internals/stream-task.js';
+import { StateDirectory } from '../state/internals/state-directory.js';
+import type { StateStore } from '../state/state-store.js';
+import type { Topology } from '../topology/topology.js';
+import { log } from '../util/logger.js';
+import { GlobalStreamThread } from './global-stream-thread.js';
+import { setUpTopics } from './internal-topic-manager.js';
+import { StreamThread } from './stream-thread.js';
+import { TopologyMetadata } from './topology-metadata.js';
+
+/** Java's `KafkaStreams.State`. */
+export enum KafkaStreamsState {
+  CREATED = 'CREATED',
+  REBALANCING = 'REBALANCING',
+  RUNNING = 'RUNNING',
+  PENDING_SHUTDOWN = 'PENDING_SHUTDOWN',
+  NOT_RUNNING = 'NOT_RUNNING',
+  PENDING_ERROR = 'PENDING_ERROR',
+  ERROR = 'ERROR',
+}
+
+/** Java's `StreamsUncaughtExceptionHandler.StreamThreadExceptionResponse`. */
+export enum StreamThreadExceptionResponse {
+  REPLACE_THREAD = 'REPLACE_THREAD',
+  SHUTDOWN_CLIENT = 'SHUTDOWN_CLIENT',
+  SHUTDOWN_APPLICATION = 'SHUTDOWN_APPLICATION',
+}
+
+export type StreamsUncaughtExceptionHandler = (error: Error) => StreamThreadExceptionResponse;
+export type StateListener = (newState: KafkaStreamsState, oldState: KafkaStreamsState) => void;
+
+export interface KafkaStreamsOptions {
+  /** Makes the Kafka client (Java's `KafkaClientSupplier`); default: the kafkajs adapter. */
+  readonly clientSupplier?: (config: StreamsConfig) => KafkaClient;
+}
+
+const GUARANTEES = ['at_least_once', 'exactly_once_v2', 'exactly_once', 'exactly_once_beta'];
+
+/**
+ * Java's `KafkaStreams`: runs a topology against Kafka, as `num.stream.threads` members of the consumer
+ * group `application.id` (in one process they share the event loop, not CPU cores: scale out with more
+ * instances), plus a global thread for GlobalKTables. `start()` resolves once the client is RUNNING.
+ */
+export class KafkaStreams {
+  static readonly State = KafkaStreamsState;
+
+  private readonly config: StreamsConfig;
+  private currentState = KafkaStreamsState.CREATED;
+  private stateListener: StateListener | null = null;
+  private exceptionHandler: StreamsUncaughtExceptionHandler | null = null;
+  private restoreListener: StateRestoreListener | undefined;
+  private readonly threads: StreamThread[] = [];
+  private global: GlobalStreamThread | null = null;
+  private client: KafkaClient | null = null;
+  private readonly stateDirectory: StateDirectory;
+  private readonly processId = randomUUID();
+  private readonly rebalancing = new Set<string>();
+  private threadCounter = 0;
+  private threadOptions: Omit<ConstructorParameters<typeof StreamThread>[0], 'name' | 'onRunning' | 'onRebalance' | 'onFailure'> | null = null;
+
+  constructor(
+    private readonly topology: Topology,
+    props: StreamsProperties,
+    private readonly options: KafkaStreamsOptions = {},
+  ) {
+    this.config = new StreamsConfig(props);
+    for (const key of ['application.id', 'bootstrap.servers']) {
+      if (typeof this.config.get(key) !== 'string' || this.config.get(key) === '') {
+        throw new ConfigError(`Missing required configuration "${key}" which has no default value.`);
+      }
+    }
+    const guarantee = String(this.config.get('processing.guarantee'));
+    if (!GUARANTEES.includes(guarantee)) {
+      throw new ConfigError(`Invalid value ${guarantee} for configuration processing.guarantee: must be one of at_least_once, exactly_once_v2`);
+    }
+    if (!(this.config.getNumber('num.stream.threads') >= 1)) throw new ConfigError('Invalid value for configuration num.stream.threads: must be at least 1');
+    this.stateDirectory = StateDirectory.fromConfig(this.config);
+  }
+
+  state(): KafkaStreamsState {
+    return this.currentState;
+  }
+
+  setStateListener(listener: StateListener): void {
+    this.requireCreated('setStateListener');
+    this.stateListener = listener;
+  }
+
+  setUncaughtExceptionHandler(handler: StreamsUncaughtExceptionHandler): void {
+    this.requireCreated('setUncaughtExceptionHandler');
+    this.exceptionHandler = handler;
+  }
+
+  setGlobalStateRestoreListener(listener: StateRestoreListener): void {
+    this.requireCreated('setGlobalStateRestoreListener');
+    this.restoreListener = listener;
+  }
+
+  /** Sets up internal topics, bootstraps global stores, starts the stream threads; resolves when RUNNING. */
+  async start(): Promise<void> {
+    this.requireCreated('start');
+    this.setState(KafkaStreamsState.REBALANCING);
+    try {
+      const appId = this.config.getString('application.id');
+      const metadata = new TopologyMetadata(this.topology.internalTopologyBuilder, appId);
+      const client = (this.client = this.options.clientSupplier?.(this.config) ?? createKafkaJsClient({ bootstrapServers: this.config.getString('bootstrap.servers'), clientId: appId }));
+      const admin = await client.admin();
+      const setup = await setUpTopics(admin, metadata, this.config).finally(() => admin.close());
+      this.global = new GlobalStreamThread(this.topology.internalTopologyBuilder, this.config, client, (e) => this.onThreadFailure(null, e));
+      await this.global.start();
+      this.threadOptions = {
+        processId: this.processId,
+        config: this.config,
+        metadata,
+        client,
+        sourceTopics: setup.sourceTopics,
+        partitionCounts: setup.partitionCounts,
+        patternTopics: setup.patternTopics,
+        stateDirectory: this.stateDirectory,
+        globalStores: this.global.stores(),
+        restoreListener: this.restoreListener,
+      };
+      if (setup.sourceTopics.length > 0) {
+        const n = this.config.getNumber('num.stream.threads');
+        await Promise.all(Array.from({ length: n }, () => this.addThread()));
+      }
+      if (this.currentState === KafkaStreamsState.REBALANCING && this.rebalancing.size === 0) this.setState(KafkaStreamsState.RUNNING);
+    } catch (e) {
+      await this.shutdown(KafkaStreamsState.PENDING_ERROR, KafkaStreamsState.ERROR);
+      throw e;
+    }
+  }
+
+  /** Commits and closes every task, leaves the group, and stops. Resolves true if done within the timeout. */
+  async close(options: { timeout?: number } = {}): Promise<boolean> {
+    if (this.currentState === KafkaStreamsState.NOT_RUNNING || this.currentState === KafkaStreamsState.ERROR) return true;
+    const done = this.shutdown(KafkaStreamsState.PENDING_SHUTDOWN, KafkaStreamsState.NOT_RUNNING).then(() => true);
+    if (options.timeout === undefined) return done;
+    return Promise.race([done, new Promise<boolean>((r) => setTimeout(() => r(false), options.timeout).unref())]);
+  }
+
+  /** Wipes this application's local state directory; only while not running (as Java). */
+  cleanUp(): void {
+    if (this.currentState === KafkaStreamsState.RUNNING || this.currentState === KafkaStreamsState.REBALANCING) {
+      throw new StreamsError('Cannot clean up while running.');
+    }
+    this.stateDirectory.cleanUp();
+  }
+
+  /** Local stores by name across this instance's active tasks (interactive queries build on this). */
+  localTasks(): ReadonlyMap<string, StreamTask> {
+    const out = new Map<string, StreamTask>();
+    for (const t of this.threads) for (const [id, task] of t.activeTasks()) out.set(id, task);
+    return out;
+  }
+
+  /** The global stores of this instance. */
+  globalStores(): ReadonlyMap<string, StateStore> {
+    return this.global?.stores() ?? new Map();
+  }
+
+  metrics(): Map<string, number> {
+    return new Map([
+      ['stream-threads', this.threads.length],
+      ['active-tasks', this.localTasks().size],
+    ]);
+  }
+
+  private async addThread(): Promise<void> {
+    const name = `${this.config.getString('application.id')}-${this.processId}-StreamThread-${++this.threadCounter}`;
+    const thread: StreamThread = new StreamThread({
+      ...this.threadOptions!,
+      name,
+      onRunning: () => undefined,
+      onRebalance: (rebalancing) => this.onRebalance(name, rebalancing),
+      onFailure: (e) => this.onThreadFailure(thread, e),
+    });
+    this.threads.push(thread);
+    this.rebalancing.add(name);
+    await thread.start();
+  }
+
+  private onRebalance(thread: string, rebalancing: boolean): void {
+    if (rebalancing) this.rebalancing.add(thread);
+    else this.rebalancing.delete(thread);
+    if (this.currentState === KafkaStreamsState.RUNNING && this.rebalancing.size > 0) this.setState(KafkaStreamsState.REBALANCING);
+    else if (this.currentState === KafkaStreamsState.REBALANCING && this.rebalancing.size === 0) this.setState(KafkaStreamsState.RUNNING);
+  }
+
+  private onThreadFailure(thread: StreamThread | null, error: Error): void {
+    if (this.currentState === KafkaStreamsState.PENDING_SHUTDOWN || this.currentState === KafkaStreamsState.NOT_RUNNING) return;
+    // a fenced task only means another instance took it over: rejoin with a new thread
+    const response =
+      thread !== null && error instanceof ProducerFencedError
+        ? StreamThreadExceptionResponse.REPLACE_THREAD
+        : (this.exceptionHandler?.(error) ?? StreamThreadExceptionResponse.SHUTDOWN_CLIENT);
+    if (response === StreamThreadExceptionResponse.REPLACE_THREAD && thread !== null) {
+      this.threads.splice(this.threads.indexOf(thread), 1);
+      this.rebalancing.delete(thread.name);
+      void thread
+        .stop()
+        .then(() => this.addThread())
+        .catch((e: unknown) => this.onThreadFailure(null, e instanceof Error ? e : new Error(String(e))));
+      return;
+    }
+    if (response === StreamThreadExceptionResponse.SHUTDOWN_APPLICATION) {
+      log.warn('SHUTDOWN_APPLICATION shuts down this client only: requesting the shutdown of the other instances is not supported yet');
+    }
+    void this.shutdown(KafkaStreamsState.PENDING_ERROR, KafkaStreamsState.ERROR);
+  }
+
+  private shutdownPromise: Promise<void> | null = null;
+
+  private shutdown(pending: KafkaStreamsState, final: KafkaStreamsState): Promise<void> {
+    if (this.shutdownPromise !== null) return this.shutdownPromise;
+    this.setState(pending);
+    this.shutdownPromise = (async () => {
+      await Promise.all(this.threads.map((t) => t.stop()));
+      await this.global?.stop();
+      await this.client?.close().catch(() => undefined);
+      this.stateDirectory.close();
+      this.setState(final);
+    })();
+    return this.shutdownPromise;
+  }
+
+  private setState(next: KafkaStreamsState): void {
+    const old = this.currentState;
+    if (old === next) return;
+    this.currentState = next;
+    try {
+      this.stateListener?.(next, old);
+    } catch (e) {
+      log.warn(`state listener threw: ${String(e)}`);
+    }
+  }
+
+  private requireCreated(what: string): void {
+    if (this.currentState !== KafkaStreamsState.CREATED) throw new StreamsError(`${what} can only be called while the client is CREATED (it is ${this.currentState}).`);
+  }
+}

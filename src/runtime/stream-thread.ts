@@ -1,0 +1,352 @@
+import type { StreamsConfig } from '../config/streams-config.js';
+import type {
+  Assignment,
+  BatchContext,
+  GroupConsumer,
+  KafkaClient,
+  PartitionReader,
+  Producer,
+  RecordBatch,
+  TopicPartition,
+  TopicPartitionOffset,
+  TransactionalProducer,
+} from '../kafka/client-port.js';
+import { taskTransactionalId } from '../kafka/client-port.js';
+import { ProducerFencedError } from '../kafka/errors.js';
+import { Headers } from '../processor/headers.js';
+import type { StateRestoreListener } from '../processor/internals/changelog-reader.js';
+import { StreamTask } from '../processor/internals/stream-task.js';
+import { RecordCache } from '../state/internals/record-cache.js';
+import type { StateDirectory } from '../state/internals/state-directory.js';
+import type { StateStore } from '../state/state-store.js';
+import { log } from '../util/logger.js';
+import { KafkaChangelogReader } from './kafka-changelog-reader.js';
+import { KafkaRecordCollector } from './kafka-record-collector.js';
+import { StreamsPartitionAssignor, decodeJson, type AssignmentInfo } from './task-assignor.js';
+import type { TaskSpec, TopologyMetadata } from './topology-metadata.js';
+
+export interface StreamThreadOptions {
+  readonly name: string;
+  readonly processId: string;
+  readonly config: StreamsConfig;
+  readonly metadata: TopologyMetadata;
+  readonly client: KafkaClient;
+  readonly sourceTopics: readonly string[];
+  readonly partitionCounts: ReadonlyMap<string, number>;
+  readonly patternTopics: ReadonlyMap<number, readonly string[]>;
+  readonly stateDirectory: StateDirectory;
+  readonly globalStores: ReadonlyMap<string, StateStore>;
+  readonly restoreListener: StateRestoreListener | undefined;
+  /** Called once the thread got its first assignment and runs. */
+  readonly onRunning: () => void;
+  /** Called when a rebalance starts or ends (to move the client's state). */
+  readonly onRebalance: (rebalancing: boolean) => void;
+  /** Called when the thread failed and stopped: the client decides (uncaught exception handler). */
+  readonly onFailure: (error: Error) => void;
+}
+
+interface ActiveTask {
+  readonly spec: TaskSpec;
+  readonly task: StreamTask;
+  readonly collector: KafkaRecordCollector;
+  /** Under exactly-once, the task's own transactional producer. */
+  readonly producer: TransactionalProducer | null;
+  /** Offsets (next to read) consumed since the last commit, per `topic:partition`. */
+  dirty: boolean;
+}
+
+const key = (tp: TopicPartition): string => `${tp.topic}:${tp.partition}`;
+
+/**
+ * Java's `StreamThread` (with its `TaskManager`): one member of the application's consumer group. It owns
+ * the tasks the assignor gives it, restores their state before they process, feeds them fetched records,
+ * punctuates, and commits every `commit.interval.ms`:
+ *  - at-least-once: flush stores and the producer, then commit the consumed offsets;
+ *  - exactly-once: each task's outputs, changelog writes and consumed offsets go in one transaction of the
+ *    task's own transactional producer (`<application.id>-<taskId>`, which fences any zombie owner).
+ * Everything the thread does runs one step at a time (fetched batches, rebalance callbacks and timer ticks
+ * are serialised), as Java's single thread does.
+ */
+export class StreamThread {
+  private consumer: GroupConsumer | null = null;
+  private reader: PartitionReader | null = null;
+  private producer: Producer | null = null;
+  private readonly tasks = new Map<string, ActiveTask>();
+  private readonly byPartition = new Map<string, ActiveTask>();
+  /** Tasks kept open across an eager rebalance, in case they come back (they usually do). */
+  private suspended = new Map<string, ActiveTask>();
+  private queue: Promise<void> = Promise.resolve();
+  private timer: NodeJS.Timeout | null = null;
+  private lastCommit = Date.now();
+  private stopped = false;
+  private failed = false;
+  private reported = false;
+  private readonly eos: boolean;
+  private readonly commitIntervalMs: number;
+  private readonly specs: Map<string, TaskSpec>;
+
+  constructor(private readonly o: StreamThreadOptions) {
+    this.eos = o.config.isExactlyOnce();
+    this.commitIntervalMs = o.config.getNumber('commit.interval.ms');
+    this.specs = new Map(o.metadata.tasks(o.partitionCounts, o.patternTopics).map((t) => [t.id, t]));
+  }
+
+  get name(): string {
+    return this.o.name;
+  }
+
+  /** Joins the group; resolves once the first assignment is running. */
+  async start(): Promise<void> {
+    const { client, config } = this.o;
+    const appId = config.getString('application.id');
+    this.reader = await client.partitionReader({ isolationLevel: this.eos ? 'read_committed' : 'read_uncommitted' });
+    if (!this.eos) this.producer = await client.producer();
+    const assignor = new StreamsPartitionAssignor(
+      (counts) => this.o.metadata.tasks(new Map([...this.o.partitionCounts, ...counts]), this.o.patternTopics),
+      () => ({
+        processId: this.o.processId,
+        previousTasks: [...this.tasks.keys(), ...this.suspended.keys()],
+        tasksWithState: this.o.stateDirectory.listTaskDirectories(),
+        applicationServer: (config.get('application.server') as string | undefined) ?? null,
+      }),
+    );
+    this.consumer = client.groupConsumer({
+      groupId: appId,
+      topics: this.o.sourceTopics,
+      assignor,
+      isolationLevel: this.eos ? 'read_committed' : 'read_uncommitted',
+      autoOffsetReset: 'earliest',
+      sessionTimeoutMs: Number(config.get('session.timeout.ms') ?? 45_000),
+      heartbeatIntervalMs: Number(config.get('heartbeat.interval.ms') ?? 3_000),
+    });
+    await this.consumer.start({
+      onBatch: (batch, ctx) => this.exclusive(() => this.onBatch(batch, ctx)),
+      onPartitionsRevoked: () => this.exclusive(() => this.onRevoked()),
+      onPartitionsAssigned: (assignment) => this.exclusive(() => this.onAssigned(assignment)),
+      onRebalancing: () => this.o.onRebalance(true),
+      onError: (e) => this.fail(e),
+    });
+    this.timer = setInterval(() => void this.exclusive(() => this.tick()).catch((e: unknown) => this.fail(e)), Math.min(100, this.commitIntervalMs));
+    this.o.onRunning();
+  }
+
+  /** Commits, closes the tasks cleanly and leaves the group. */
+  async stop(): Promise<void> {
+    if (this.stopped) return;
+    this.stopped = true;
+    if (this.timer !== null) clearInterval(this.timer);
+    await this.exclusive(async () => {
+      if (!this.failed) await this.commitAll();
+      await this.closeTasks([...this.tasks.values(), ...this.suspended.values()], !this.failed);
+    }).catch((e: unknown) => log.warn(`${this.name}: error while stopping: ${String(e)}`));
+    await this.consumer?.close().catch(() => undefined);
+    await this.producer?.close().catch(() => undefined);
+    await this.reader?.close().catch(() => undefined);
+  }
+
+  /** The tasks this thread runs now (for metadata and interactive queries). */
+  activeTasks(): ReadonlyMap<string, StreamTask> {
+    return new Map([...this.tasks].map(([id, t]) => [id, t.task]));
+  }
+
+  private exclusive<T>(fn: () => Promise<T>): Promise<T> {
+    const run = this.queue.then(fn);
+    this.queue = run.then(
+      () => undefined,
+      () => undefined,
+    );
+    return run;
+  }
+
+  private async onBatch(batch: RecordBatch, ctx: BatchContext): Promise<void> {
+    if (this.stopped || this.failed) return;
+    const active = this.byPartition.get(key(batch));
+    if (active === undefined) return;
+    for (const r of batch.records) {
+      active.task.addRecord({
+        topic: r.topic,
+        partition: r.partition,
+        offset: r.offset,
+        timestamp: r.timestamp,
+        key: r.key,
+        value: r.value,
+        headers: new Headers(r.headers),
+      });
+    }
+    active.dirty ||= batch.records.length > 0;
+    try {
+      let n = 0;
+      while (active.task.hasRecordsQueued()) {
+        await active.task.process();
+        await active.task.maybePunctuateStreamTime();
+        // a long batch: let the consumer heartbeat, and stop early if the group rebalances
+        if (++n % 1000 === 0) {
+          if (ctx.rebalanceInProgress()) break;
+          await this.maybeCommit();
+        }
+      }
+      await this.maybeCommit();
+    } catch (e) {
+      await this.onProcessingError(e);
+    }
+  }
+
+  private async tick(): Promise<void> {
+    if (this.stopped || this.failed) return;
+    try {
+      for (const active of this.tasks.values()) {
+        if (await active.task.maybePunctuateSystemTime()) active.dirty = true;
+      }
+      await this.maybeCommit();
+    } catch (e) {
+      await this.onProcessingError(e);
+    }
+  }
+
+  private async maybeCommit(): Promise<void> {
+    if (Date.now() - this.lastCommit >= this.commitIntervalMs) await this.commitAll();
+  }
+
+  private async commitAll(): Promise<void> {
+    this.lastCommit = Date.now();
+    if (this.eos) {
+      for (const active of this.tasks.values()) if (active.dirty || active.task.commitRequested()) await this.commitTransaction(active);
+      return;
+    }
+    const offsets: TopicPartitionOffset[] = [];
+    for (const active of this.tasks.values()) {
+      if (!active.dirty && !active.task.commitRequested()) continue;
+      await active.task.commit();
+      offsets.push(...this.consumedOffsets(active));
+      active.dirty = false;
+    }
+    if (offsets.length > 0) await this.consumer!.commit(offsets);
+  }
+
+  /** Exactly-once: the task's outputs and consumed offsets commit together, or not at all. */
+  private async commitTransaction(active: ActiveTask): Promise<void> {
+    const producer = active.producer!;
+    await active.task.commit();
+    const offsets = this.consumedOffsets(active);
+    if (!producer.inTransaction) {
+      if (offsets.length === 0) return;
+      await producer.begin();
+    }
+    if (offsets.length > 0) await producer.sendOffsets({ consumerGroupId: this.o.config.getString('application.id'), offsets });
+    await producer.commit();
+    active.dirty = false;
+  }
+
+  private consumedOffsets(active: ActiveTask): TopicPartitionOffset[] {
+    const out: TopicPartitionOffset[] = [];
+    for (const [topic, partitions] of active.task.consumedOffsets()) {
+      for (const [partition, offset] of partitions) out.push({ topic, partition, offset: offset + 1 });
+    }
+    return out;
+  }
+
+  /** Eager rebalance: commit everything, keep the tasks open (suspended) in case they come back. */
+  private async onRevoked(): Promise<void> {
+    this.o.onRebalance(true);
+    if (this.failed) return;
+    await this.commitAll();
+    for (const [id, active] of this.tasks) this.suspended.set(id, active);
+    this.tasks.clear();
+    this.byPartition.clear();
+  }
+
+  private async onAssigned(assignment: Assignment): Promise<void> {
+    const info = decodeJson<AssignmentInfo>(assignment.userData);
+    const taskIds = new Set(info?.activeTasks ?? this.tasksOf(assignment.topicPartitions));
+    // tasks that moved elsewhere: close them cleanly (their state was committed at revocation)
+    const gone = [...this.suspended.values()].filter((a) => !taskIds.has(a.spec.id));
+    await this.closeTasks(gone, true);
+    for (const id of taskIds) {
+      const active = this.suspended.get(id) ?? (await this.createTask(id));
+      this.suspended.delete(id);
+      this.tasks.set(id, active);
+      for (const tp of active.spec.partitions) this.byPartition.set(key(tp), active);
+    }
+    this.suspended.clear();
+    this.o.onRebalance(false);
+  }
+
+  private tasksOf(partitions: readonly TopicPartition[]): string[] {
+    const owned = new Set(partitions.map(key));
+    return [...this.specs.values()].filter((s) => s.partitions.every((tp) => owned.has(key(tp)))).map((s) => s.id);
+  }
+
+  private async createTask(id: string): Promise<ActiveTask> {
+    const spec = this.specs.get(id);
+    if (spec === undefined) throw new Error(`${this.name}: assigned unknown task ${id}`);
+    const { config, metadata, client } = this.o;
+    if (!this.o.stateDirectory.lock(id)) throw new Error(`${this.name}: the state directory of task ${id} is locked by another live instance`);
+    const appId = config.getString('application.id');
+    const producer = this.eos ? await client.transactionalProducer({ transactionalId: taskTransactionalId(appId, id), transactionTimeoutMs: 10_000 }) : null;
+    const collector = new KafkaRecordCollector(producer ?? this.producer!, (topic) => this.o.partitionCounts.get(topic) ?? 1, this.eos);
+    const task = new StreamTask({
+      id,
+      plan: metadata.subtopology(spec.subtopology).plan,
+      builder: metadata.builder,
+      config,
+      collector,
+      clock: Date.now,
+      globalStores: this.o.globalStores,
+      cache: this.cache(),
+      stateDir: this.o.stateDirectory.taskDirectory(id),
+    });
+    await task.initializeStores();
+    await task.restore(new KafkaChangelogReader(this.reader!), this.o.restoreListener);
+    await task.initializeTopology();
+    return { spec, task, collector, producer, dirty: false };
+  }
+
+  private recordCache: RecordCache | null | undefined;
+
+  /** One record cache per thread, as Java's ThreadCache (none when the budget is 0). */
+  private cache(): RecordCache | null {
+    if (this.recordCache === undefined) {
+      const bytes = this.o.config.getNumber('statestore.cache.max.bytes');
+      this.recordCache = bytes > 0 ? new RecordCache(bytes) : null;
+    }
+    return this.recordCache;
+  }
+
+  private async closeTasks(tasks: ActiveTask[], clean: boolean): Promise<void> {
+    for (const active of tasks) {
+      try {
+        if (!clean && active.producer?.inTransaction) await active.producer.abort().catch(() => undefined);
+        active.collector.discard();
+        await active.task.close(clean);
+      } finally {
+        await active.producer?.close().catch(() => undefined);
+        this.o.stateDirectory.unlock(active.spec.id);
+      }
+    }
+  }
+
+  /**
+   * A failed record stops the thread: its tasks close without committing (their uncommitted work is
+   * redone by the next owner) and the error goes to the client's uncaught exception handler. A fenced
+   * producer means another instance owns the task now; the client replaces the thread, which rejoins.
+   */
+  private async onProcessingError(e: unknown): Promise<never> {
+    if (e instanceof ProducerFencedError) log.warn(`${this.name}: a task was fenced (another instance took it over)`);
+    this.failed = true;
+    await this.closeTasks([...this.tasks.values(), ...this.suspended.values()], false);
+    this.tasks.clear();
+    this.suspended.clear();
+    this.byPartition.clear();
+    throw e;
+  }
+
+  private fail(e: unknown): void {
+    if (this.stopped || this.reported) return;
+    this.reported = true;
+    this.failed = true;
+    const error = e instanceof Error ? e : new Error(String(e));
+    log.error(`${this.name} failed: ${error.message}`);
+    this.o.onFailure(error);
+  }
+}
+
