@@ -57,7 +57,6 @@ function logCreator() {
     const { message, ...extra } = entry;
     delete (extra as { timestamp?: unknown }).timestamp;
     const line = `kafkajs ${namespace}: ${message}`;
-    if (process.env.KPORT_DEBUG && level <= logLevel.INFO) console.log(new Date().toISOString().slice(17), line, JSON.stringify(extra).slice(0, 300));
     if (level === logLevel.ERROR || level === logLevel.WARN) log.info(line, extra);
     else log.debug(line, extra);
   };

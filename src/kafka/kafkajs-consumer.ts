@@ -17,15 +17,20 @@
  *   partition ownership), so at-least-once loses nothing; the new owner may already have started from
  *   the older committed offset (duplicates, as at-least-once allows). Exactly-once is unaffected: its
  *   offsets go through the task's transactional producer, fenced by transactional id.
- *   Several joins in quick succession collapse: only the latest assignment is handed over.
+ *   Several joins in quick succession collapse: only the latest assignment is handed over. kafkajs
+ *   also rejoins on its own, without announcing a rebalance, when a fetch or offset lookup meets stale
+ *   metadata (typically NOT_LEADER just after topics were created): each such rejoin is a full eager
+ *   rebalance here too.
  *
  * - Start positions: kafkajs resolves committed offsets at its first fetch after a join, which may be
  *   before `onPartitionsAssigned` has fenced the previous owner's producer. So once the callback returns,
  *   the adapter re-reads the committed offsets and seeks to them; batches fetched earlier become stale
  *   and are dropped (kafkajs refetches).
  *
- * - Serialisation: batches wait while rebalance callbacks run, and batches of partitions not (or no
- *   longer) handed to the listener are dropped unresolved (so kafkajs refetches them if still assigned).
+ * - Serialisation: rebalance callbacks and batch deliveries run one at a time, in arrival order (kafkajs
+ *   may rejoin from one broker's fetcher while another's batch is being handled). Batches of partitions
+ *   not (or no longer) handed to the listener are dropped unresolved, so kafkajs refetches them if they
+ *   are still assigned. Pauses end at each rebalance, as in Java (kafkajs would keep them).
  *
  * - Heartbeats: kafkajs heartbeats only between batches. While a handler (or a rebalance callback,
  *   with a batch waiting) runs, the adapter heartbeats in the background through the batch's heartbeat
