@@ -1,3 +1,6 @@
+import { mkdtempSync, rmSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
 import { StreamsConfig, type StreamsProperties } from '../src/config/streams-config.js';
 import { IllegalArgumentError } from '../src/errors/streams-error.js';
 import type { Headers } from '../src/processor/headers.js';
@@ -40,12 +43,15 @@ export class TopologyTestDriver {
   private readonly offsets = new Map<string, number>();
   private readonly feedbackTopics: Set<string>;
   private initialized = false;
+  private readonly tempStateDir: string | null;
   /** Driver work (a pipe, a clock advance) still running asynchronously, or null when idle. */
   private busy: Promise<void> | null = null;
   private closed = false;
 
   constructor(topology: Topology, config: StreamsProperties = {}, initialWallClockTimeMs: number = Date.now()) {
-    this.config = new StreamsConfig({ ...DEFAULT_PROPS, ...config });
+    // persistent stores live in a directory of this driver's own, removed on close, unless one is given
+    this.tempStateDir = config['state.dir'] === undefined ? mkdtempSync(join(tmpdir(), 'kstreams-test-driver-')) : null;
+    this.config = new StreamsConfig({ ...DEFAULT_PROPS, ...(this.tempStateDir === null ? {} : { 'state.dir': this.tempStateDir }), ...config });
     this.wallClockMs = initialWallClockTimeMs;
     const builder = topology.internalTopologyBuilder;
     builder.setApplicationId(this.config.getString('application.id'));
@@ -300,6 +306,7 @@ export class TopologyTestDriver {
     }
     await this.task?.close();
     await this.globalTask?.close();
+    if (this.tempStateDir !== null) rmSync(this.tempStateDir, { recursive: true, force: true });
   }
 }
 

@@ -66,9 +66,9 @@ export class KGroupedStream<K, V> {
         valueSerde: this.valueSerde,
       });
     }
-    this.builder.addWriter((b) => {
+    this.builder.addWriter((b, config) => {
       b.addProcessor(name, () => supplier.get(), parent);
-      b.addStateStore(mi.timestampedKeyValueStoreBuilder(), false, name);
+      b.addStateStore(mi.timestampedKeyValueStoreBuilder(config), false, name);
     });
     return new KTable(this.builder, name, mi.keySerde, mi.valueSerde, supplier, mi.queryableStoreName());
   }

@@ -81,7 +81,7 @@ export class KGroupedTable<K, V> {
     const topic = (this.groupedName ?? mi.storeName) + REPARTITION_TOPIC_SUFFIX;
     const parent = this.nodeName;
     const { keySerde, valueSerde } = this;
-    this.builder.addWriter((b) => {
+    this.builder.addWriter((b, config) => {
       b.addInternalTopic(topic);
       b.addSink(sinkName, topic, (keySerde?.serializer() ?? null) as any, new ChangedSerializer(valueSerde?.serializer() ?? null), null, parent);
       b.addSource(
@@ -93,7 +93,7 @@ export class KGroupedTable<K, V> {
         [topic],
       );
       b.addProcessor(funcName, () => supplier.get(), sourceName);
-      b.addStateStore(mi.timestampedKeyValueStoreBuilder(), false, funcName);
+      b.addStateStore(mi.timestampedKeyValueStoreBuilder(config), false, funcName);
     });
     return new KTable(this.builder, funcName, mi.keySerde, mi.valueSerde, supplier, mi.queryableStoreName());
   }

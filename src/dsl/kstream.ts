@@ -173,10 +173,10 @@ export class KStream<K, V> {
     // Like a source table: materialized only if the store is named or a downstream operator needs old values.
     const supplier = new KTableSourceSupplier<K, V>(mi.storeName, mi.queryableStoreName());
     const parent = input.nodeName;
-    this.builder.addWriter((b) => {
+    this.builder.addWriter((b, config) => {
       b.addProcessor(name, () => supplier.get(), parent);
       // decided at build time, after every downstream operator had the chance to ask for old values
-      if (supplier.materialized()) b.addStateStore(mi.timestampedKeyValueStoreBuilder(), false, name);
+      if (supplier.materialized()) b.addStateStore(mi.timestampedKeyValueStoreBuilder(config), false, name);
     });
     return new KTable(this.builder, name, mi.keySerde, mi.valueSerde, supplier, mi.queryableStoreName());
   }

@@ -86,9 +86,9 @@ export class KTable<K, V> {
     // just sets serdes (its generated store name is drawn but unused).
     const store = mi?.queryable ? mi : null;
     const parent = this.nodeName;
-    this.builder.addWriter((b) => {
+    this.builder.addWriter((b, config) => {
       b.addProcessor(name, () => supplier.get(), parent);
-      if (store !== null) b.addStateStore(store.timestampedKeyValueStoreBuilder(), false, name);
+      if (store !== null) b.addStateStore(store.timestampedKeyValueStoreBuilder(config), false, name);
     });
     return new KTable(this.builder, name, keySerde, valueSerde, supplier, mi?.queryableStoreName() ?? null);
   }

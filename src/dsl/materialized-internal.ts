@@ -3,7 +3,7 @@ import type { Serde } from '../serde/serde.js';
 import { Stores } from '../state/stores.js';
 import type { StateStore, StoreBuilder } from '../state/state-store.js';
 import type { InternalStreamsBuilder } from './internal-streams-builder.js';
-import { Materialized } from './materialized.js';
+import { Materialized, StoreType } from './materialized.js';
 
 /**
  * Java's `MaterializedInternal`: a `Materialized` with its store name settled. A store the user did not
@@ -34,15 +34,22 @@ export class MaterializedInternal<K, V> {
     return this.queryable ? this.storeName : null;
   }
 
+  /** Whether the store type (the Materialized's, else `default.dsl.store`) is in-memory. */
+  inMemory(config: StreamsConfig): boolean {
+    return (this.materialized.storeType ?? config.get('default.dsl.store')) === StoreType.IN_MEMORY;
+  }
+
   /** Caching is on unless disabled here or by a zero `statestore.cache.max.bytes`. */
   cachingEnabled(config: StreamsConfig): boolean {
     return this.materialized.cachingEnabled && config.getNumber('statestore.cache.max.bytes') > 0;
   }
 
-  /** The timestamped key-value store builder of a DSL store (KTables, aggregations). */
-  timestampedKeyValueStoreBuilder(): StoreBuilder<StateStore> {
-    // Persistent (LevelDB) DSL stores arrive with persistent state; until then every DSL store is in memory.
-    const supplier = this.materialized.storeSupplier ?? Stores.inMemoryKeyValueStore(this.storeName);
+  /**
+   * The timestamped key-value store builder of a DSL store (KTables, aggregations): persistent (LevelDB)
+   * unless the Materialized or `default.dsl.store` says in-memory, as in Java.
+   */
+  timestampedKeyValueStoreBuilder(config: StreamsConfig): StoreBuilder<StateStore> {
+    const supplier = this.materialized.storeSupplier ?? (this.inMemory(config) ? Stores.inMemoryKeyValueStore(this.storeName) : Stores.persistentTimestampedKeyValueStore(this.storeName));
     const builder = Stores.timestampedKeyValueStoreBuilder(supplier, this.keySerde, this.valueSerde);
     if (this.materialized.loggingEnabled) builder.withLoggingEnabled(this.materialized.topicConfig);
     else builder.withLoggingDisabled();

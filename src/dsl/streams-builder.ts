@@ -58,7 +58,7 @@ export class StreamsBuilder {
     const supplier = new KTableSourceSupplier<K, V>(mi.storeName, mi.queryableStoreName());
     const keySerde = consumed.keySerde ?? mi.keySerde;
     const valueSerde = consumed.valueSerde ?? mi.valueSerde;
-    this.internal.addWriter((b) => {
+    this.internal.addWriter((b, config) => {
       b.addSource(
         consumed.offsetResetPolicy,
         sourceName,
@@ -69,7 +69,7 @@ export class StreamsBuilder {
       );
       b.addProcessor(tableSourceName, () => supplier.get(), sourceName);
       // decided now, after every downstream operator had the chance to ask for old values
-      if (supplier.materialized()) b.addStateStore(mi.timestampedKeyValueStoreBuilder(), false, tableSourceName);
+      if (supplier.materialized()) b.addStateStore(mi.timestampedKeyValueStoreBuilder(config), false, tableSourceName);
     });
     return new KTable(this.internal, tableSourceName, mi.keySerde, mi.valueSerde, supplier, mi.queryableStoreName());
   }
@@ -84,8 +84,8 @@ export class StreamsBuilder {
     const supplier = new KTableSourceSupplier<K, V>(mi.storeName, mi.storeName);
     const keySerde = consumed.keySerde ?? mi.keySerde;
     const valueSerde = consumed.valueSerde ?? mi.valueSerde;
-    this.internal.addWriter((b) => {
-      const storeBuilder = mi.timestampedKeyValueStoreBuilder().withLoggingDisabled();
+    this.internal.addWriter((b, config) => {
+      const storeBuilder = mi.timestampedKeyValueStoreBuilder(config).withLoggingDisabled();
       b.addGlobalStore(
         storeBuilder,
         sourceName,
