@@ -23,10 +23,11 @@ export function statelessChain(): Topology {
   return b.build();
 }
 
-export function groupByKeyCount(): Topology {
+/** `groupByKey().count()`; its store is LevelDB (the DSL default, as Java's RocksDB) or in memory. */
+export function groupByKeyCount(store: 'persistent' | 'in_memory' = 'persistent'): Topology {
   const b = new StreamsBuilder();
   b.stream<string, string>('input', Consumed.with(S, S)).groupByKey().count().toStream().to('output', Produced.with(S, L));
-  return b.build();
+  return b.build(store === 'in_memory' ? { 'default.dsl.store': 'in_memory' } : {});
 }
 
 /**

@@ -1,7 +1,8 @@
-/** `node --cpu-prof dist/bench/profile.js stateless|count [records]`: one benchmark alone, for profiling. */
+/** `node --cpu-prof dist/bench/profile.js stateless|count|count-leveldb [records]`: one benchmark alone, for profiling. */
 import { groupByKeyCount, runDriverBench, statelessChain } from './driver-throughput.js';
 
-const which = process.argv[2] === 'count' ? 'count' : 'stateless';
+const which = process.argv[2] ?? 'stateless';
 const records = Number(process.argv[3] ?? 1_000_000);
-const r = await runDriverBench(which, which === 'count' ? groupByKeyCount() : statelessChain(), records, 10_000);
+const topology = which === 'count' ? groupByKeyCount('in_memory') : which === 'count-leveldb' ? groupByKeyCount('persistent') : statelessChain();
+const r = await runDriverBench(which, topology, records, 10_000);
 console.log(`${which}: ${Math.round(r.recordsPerSecond)} records/s`);

@@ -13,10 +13,15 @@ const arg = (name: string): string | undefined => {
 const records = Number(arg('--records') ?? 1_000_000);
 const keys = Number(arg('--keys') ?? 10_000);
 
-const targets: Record<string, number> = { 'stateless filter->mapValues->to': 500_000, 'groupByKey().count()': 200_000 };
+const targets: Record<string, number> = {
+  'stateless filter->mapValues->to': 500_000,
+  'groupByKey().count() in-memory': 200_000,
+  'groupByKey().count() LevelDB': 200_000,
+};
 const results: BenchResult[] = [];
 results.push(await runDriverBench('stateless filter->mapValues->to', statelessChain(), records, keys));
-results.push(await runDriverBench('groupByKey().count()', groupByKeyCount(), records, keys));
+results.push(await runDriverBench('groupByKey().count() in-memory', groupByKeyCount('in_memory'), records, keys));
+results.push(await runDriverBench('groupByKey().count() LevelDB', groupByKeyCount('persistent'), records, keys));
 
 console.log(`\nTopologyTestDriver throughput, ${records.toLocaleString('en')} records, ${keys.toLocaleString('en')} distinct keys, node ${process.version}`);
 console.log('benchmark                          records/s     target    seconds   output   heap MiB');

@@ -14,6 +14,11 @@ import type { KeyValueStore, StateStore } from '../src/state/state-store.js';
 import { isTimestampedKeyValueStore, type TimestampedKeyValueStore } from '../src/state/timestamped-key-value-store.js';
 import type { Topology } from '../src/topology/topology.js';
 import type { ProducedRecord } from './produced-record.js';
+import type { MetricValue } from '../src/processor/internals/streams-metrics.js';
+import type { SessionStore } from '../src/state/session-store.js';
+import type { TimestampedWindowStore, WindowStore } from '../src/state/window-store.js';
+import { EMIT_INTERVAL_MS_KSTREAMS_WINDOWED_AGGREGATION } from '../src/operators/emit-final.js';
+import { metricsOfTasks, sessionStoreOf, throwIfWindowedStore, timestampedWindowStoreOf, windowStoreOf } from './windowed-store-access.js';
 import { TestInputTopic } from './test-input-topic.js';
 import { TestOutputTopic } from './test-output-topic.js';
 
@@ -22,6 +27,8 @@ const DONE: Promise<void> = Promise.resolve();
 const DEFAULT_PROPS: StreamsProperties = {
   'application.id': 'dummy-topology-test-driver-app-id',
   'bootstrap.servers': 'dummy-topology-test-driver-fake-server:9092',
+  // as Java's driver: no wall-clock throttling of emit-on-window-close aggregations
+  [EMIT_INTERVAL_MS_KSTREAMS_WINDOWED_AGGREGATION]: 0,
 };
 
 /**
@@ -291,6 +298,24 @@ export class TopologyTestDriver {
     return store !== null && isTimestampedKeyValueStore<K, V>(store) ? store : null;
   }
 
+  /** A window store by name, or null; a timestamped one (every windowed DSL store) with plain values, as Java's facade. */
+  async getWindowStore<K, V>(name: string): Promise<WindowStore<K, V> | null> {
+    return windowStoreOf<K, V>(await this.findStore(name));
+  }
+
+  async getTimestampedWindowStore<K, V>(name: string): Promise<TimestampedWindowStore<K, V> | null> {
+    return timestampedWindowStoreOf<K, V>(await this.findStore(name));
+  }
+
+  async getSessionStore<K, V>(name: string): Promise<SessionStore<K, V> | null> {
+    return sessionStoreOf<K, V>(await this.findStore(name));
+  }
+
+  /** The tasks' metrics (e.g. `dropped-records-total` of group `stream-task-metrics`), as name/group/tags/value. */
+  metrics(): MetricValue[] {
+    return metricsOfTasks(this.task?.metrics(), this.globalTask?.metrics());
+  }
+
   /**
    * As Java: commits (flushing caches, whose output stays readable), then closes processors and stores.
    * Closing again does nothing.
@@ -318,6 +343,7 @@ function throwIfBuiltInStore(store: StateStore): void {
   if (isKeyValueStore(store)) {
     throw new IllegalArgumentError(`Store ${store.name()} is a key-value store and should be accessed via \`getKeyValueStore()\``);
   }
+  throwIfWindowedStore(store);
 }
 
 function isKeyValueStore(store: StateStore): boolean {

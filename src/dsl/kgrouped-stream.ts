@@ -8,6 +8,12 @@ import type { Materialized } from './materialized.js';
 import { MaterializedInternal } from './materialized-internal.js';
 import type { Named } from './named.js';
 import { createRepartitionedSource } from './repartition.js';
+import type { SessionWindowedKStream } from './session-windowed-kstream.js';
+import type { SessionWindows } from './session-windows.js';
+import type { SlidingWindows } from './sliding-windows.js';
+import type { TimeWindowedKStream } from './time-windowed-kstream.js';
+import type { TimeWindows } from './time-windows.js';
+import { windowedBy } from './windowed-by.js';
 
 /** Java's `KGroupedStream`: a stream grouped by key, ready to be aggregated into a KTable. */
 export class KGroupedStream<K, V> {
@@ -53,6 +59,14 @@ export class KGroupedStream<K, V> {
     mi.keySerde ??= this.keySerde;
     const name = this.builder.processorName(nameOf(args.named), 'KSTREAM-AGGREGATE-');
     return this.doAggregate(name, mi, new KStreamAggregateSupplier<K, V, VA>(mi.storeName, initializer, aggregator));
+  }
+
+  /** Windowed aggregations: `TimeWindows` and `SlidingWindows`, or `SessionWindows`. */
+  windowedBy(windows: TimeWindows | SlidingWindows): TimeWindowedKStream<K, V>;
+  windowedBy(windows: SessionWindows): SessionWindowedKStream<K, V>;
+  windowedBy(windows: TimeWindows | SlidingWindows | SessionWindows): TimeWindowedKStream<K, V> | SessionWindowedKStream<K, V> {
+    const { builder, nodeName, keySerde, valueSerde, repartitionRequired, groupedName } = this;
+    return windowedBy(windows, { builder, nodeName, keySerde, valueSerde, repartitionRequired, groupedName });
   }
 
   private doAggregate<VA>(name: string, mi: MaterializedInternal<K, VA>, supplier: KStreamAggregateSupplier<K, V, VA>): KTable<K, VA> {

@@ -11,6 +11,8 @@ import { KStream } from './kstream.js';
 import type { Materialized } from './materialized.js';
 import { MaterializedInternal } from './materialized-internal.js';
 import type { Named } from './named.js';
+import { suppressTable } from './ktable-suppress.js';
+import type { Suppressed } from './suppressed.js';
 
 /**
  * Java's `KTable`: a changelog stream seen as a table (latest value per key; null deletes). Operations
@@ -91,6 +93,11 @@ export class KTable<K, V> {
       if (store !== null) b.addStateStore(store.timestampedKeyValueStoreBuilder(config), false, name);
     });
     return new KTable(this.builder, name, keySerde, valueSerde, supplier, mi?.queryableStoreName() ?? null);
+  }
+
+  /** Holds back updates (`Suppressed.untilWindowCloses(...)`: final window results; `untilTimeLimit(...)`). */
+  suppress(suppressed: Suppressed): KTable<K, V> {
+    return suppressTable(this, suppressed);
   }
 
   toStream(named?: Named): KStream<K, V> {

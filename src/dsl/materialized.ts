@@ -1,6 +1,8 @@
 import { StreamsError } from '../errors/streams-error.js';
 import type { Serde } from '../serde/serde.js';
+import type { SessionBytesStoreSupplier } from '../state/session-store.js';
 import type { KeyValueBytesStoreSupplier } from '../state/state-store.js';
+import type { WindowBytesStoreSupplier } from '../state/window-store.js';
 import { Named } from './named.js';
 
 /** Java's `Materialized.StoreType`. */
@@ -41,7 +43,9 @@ export class Materialized<K, V> {
   }
 
   /** `Materialized.as(storeName)`, `Materialized.as(storeSupplier)` or `Materialized.as(StoreType)`. */
-  static as<K, V>(nameOrSupplier: string | KeyValueBytesStoreSupplier | StoreType): Materialized<K, V> {
+  static as<K, V>(
+    nameOrSupplier: string | KeyValueBytesStoreSupplier | WindowBytesStoreSupplier | SessionBytesStoreSupplier | StoreType,
+  ): Materialized<K, V> {
     if (nameOrSupplier === StoreType.ROCKS_DB || nameOrSupplier === StoreType.IN_MEMORY) {
       return new Materialized<K, V>(null, null, null, null, true, true, {}, null, nameOrSupplier);
     }
@@ -49,7 +53,9 @@ export class Materialized<K, V> {
       Named.validate(nameOrSupplier);
       return new Materialized<K, V>(nameOrSupplier, null, null, null, true, true, {}, null, null);
     }
-    return new Materialized<K, V>(nameOrSupplier.name(), nameOrSupplier, null, null, true, true, {}, null, null);
+    // a window or session supplier is kept in the same field; the windowed DSL reads it as such
+    const supplier = nameOrSupplier as KeyValueBytesStoreSupplier;
+    return new Materialized<K, V>(supplier.name(), supplier, null, null, true, true, {}, null, null);
   }
 
   static with<K, V>(keySerde: Serde<K> | null, valueSerde: Serde<V> | null): Materialized<K, V> {

@@ -38,6 +38,8 @@ export interface ProcessorContext<KForward = unknown, VForward = unknown> {
   recordMetadata(): RecordMetadata | null;
   currentStreamTimeMs(): number;
   currentSystemTimeMs(): number;
+  /** The task's metrics registry (Java's `metrics()`); optional for hand-made contexts in tests. */
+  metrics?(): import('./internals/streams-metrics.js').StreamsMetrics;
   applicationId(): string;
   taskId(): string;
   appConfigs(): Readonly<globalThis.Record<string, unknown>>;

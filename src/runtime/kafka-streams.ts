@@ -197,10 +197,9 @@ export class KafkaStreams {
   private onThreadFailure(thread: StreamThread | null, error: Error): void {
     if (this.currentState === KafkaStreamsState.PENDING_SHUTDOWN || this.currentState === KafkaStreamsState.NOT_RUNNING) return;
     // a fenced task only means another instance took it over: rejoin with a new thread
-    const response =
-      thread !== null && error instanceof ProducerFencedError
-        ? StreamThreadExceptionResponse.REPLACE_THREAD
-        : (this.exceptionHandler?.(error) ?? StreamThreadExceptionResponse.SHUTDOWN_CLIENT);
+    const fenced = thread !== null && error instanceof ProducerFencedError;
+    if (fenced) log.warn(`${thread.name}: its tasks were fenced (migrated to another instance): replacing the thread, which rejoins the group`);
+    const response = fenced ? StreamThreadExceptionResponse.REPLACE_THREAD : (this.exceptionHandler?.(error) ?? StreamThreadExceptionResponse.SHUTDOWN_CLIENT);
     if (response === StreamThreadExceptionResponse.REPLACE_THREAD && thread !== null) {
       this.threads.splice(this.threads.indexOf(thread), 1);
       this.rebalancing.delete(thread.name);

@@ -25,3 +25,12 @@ export {
   JsonSerializer,
   JsonDeserializer,
 } from './serdes.js';
+export {
+  WindowedSerdes,
+  TimeWindowedSerde,
+  SessionWindowedSerde,
+  TimeWindowedSerializer,
+  TimeWindowedDeserializer,
+  SessionWindowedSerializer,
+  SessionWindowedDeserializer,
+} from './windowed-serdes.js';

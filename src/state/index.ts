@@ -27,3 +27,12 @@ export {
   ArrayKeyValueIterator,
   MappedKeyValueIterator,
 } from './iterators.js';
+export {
+  isWindowStore,
+  type WindowStore,
+  type ReadOnlyWindowStore,
+  type WindowStoreIterator,
+  type TimestampedWindowStore,
+  type WindowBytesStoreSupplier,
+} from './window-store.js';
+export { isSessionStore, type SessionStore, type ReadOnlySessionStore, type SessionBytesStoreSupplier } from './session-store.js';

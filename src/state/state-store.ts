@@ -20,8 +20,13 @@ export interface StateStoreContext {
   valueSerde(): Serde<unknown> | null;
   /** Registers the store with the task so that it is flushed, closed and (later) restored. */
   register(store: StateStore, restoreCallback?: StateRestoreCallback): void;
-  /** Writes one change of a logged store to its changelog topic (`<application.id>-<store>-changelog`). */
-  logChange(storeName: string, key: Buffer, value: Buffer | null, timestamp: number): void;
+  /**
+   * Writes one change of a logged store to its changelog topic (`<application.id>-<store>-changelog`), with
+   * the given headers (none by default; the suppression buffer marks its format version in one).
+   */
+  logChange(storeName: string, key: Buffer, value: Buffer | null, timestamp: number, headers?: import('../processor/headers.js').Headers): void;
+  /** The task's metrics registry (e.g. `dropped-records-total`), when the task has one. */
+  metrics?(): import('../processor/internals/streams-metrics.js').StreamsMetrics;
   /** The timestamp of the record being processed (the changelog record's timestamp for plain stores). */
   recordTimestamp(): number;
   /** The headers of the record being processed. */

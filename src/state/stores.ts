@@ -5,6 +5,9 @@ import { LevelKeyValueBytesStoreSupplier } from './internals/level-suppliers.js'
 import { KeyValueStoreBuilder, TimestampedKeyValueStoreBuilder } from './internals/key-value-store-builder.js';
 import type { KeyValueBytesStoreSupplier, KeyValueStore, StoreBuilder } from './state-store.js';
 import type { TimestampedKeyValueStore } from './timestamped-key-value-store.js';
+import type { SessionBytesStoreSupplier, SessionStore } from './session-store.js';
+import type { TimestampedWindowStore, WindowBytesStoreSupplier, WindowStore } from './window-store.js';
+import * as windowStores from './window-stores.js';
 
 /**
  * Java's `Stores`: factories of store suppliers and store builders. A `null` serde in a builder means
@@ -57,5 +60,42 @@ export class Stores {
   ): StoreBuilder<TimestampedKeyValueStore<K, V>> {
     if (supplier === null || supplier === undefined) throw new IllegalArgumentError('supplier cannot be null');
     return new TimestampedKeyValueStoreBuilder(supplier, keySerde, valueSerde);
+  }
+
+  // Window and session stores (implemented in ./window-stores.ts). Durations are ms numbers.
+  static persistentWindowStore(name: string, retentionPeriodMs: number, windowSizeMs: number, retainDuplicates: boolean): WindowBytesStoreSupplier {
+    return windowStores.persistentWindowStore(name, retentionPeriodMs, windowSizeMs, retainDuplicates, false);
+  }
+
+  static persistentTimestampedWindowStore(name: string, retentionPeriodMs: number, windowSizeMs: number, retainDuplicates: boolean): WindowBytesStoreSupplier {
+    return windowStores.persistentWindowStore(name, retentionPeriodMs, windowSizeMs, retainDuplicates, true);
+  }
+
+  static inMemoryWindowStore(name: string, retentionPeriodMs: number, windowSizeMs: number, retainDuplicates: boolean): WindowBytesStoreSupplier {
+    return windowStores.inMemoryWindowStore(name, retentionPeriodMs, windowSizeMs, retainDuplicates);
+  }
+
+  static persistentSessionStore(name: string, retentionPeriodMs: number): SessionBytesStoreSupplier {
+    return windowStores.persistentSessionStore(name, retentionPeriodMs);
+  }
+
+  static inMemorySessionStore(name: string, retentionPeriodMs: number): SessionBytesStoreSupplier {
+    return windowStores.inMemorySessionStore(name, retentionPeriodMs);
+  }
+
+  static windowStoreBuilder<K, V>(supplier: WindowBytesStoreSupplier, keySerde: Serde<K> | null, valueSerde: Serde<V> | null): StoreBuilder<WindowStore<K, V>> {
+    return windowStores.windowStoreBuilder(supplier, keySerde, valueSerde);
+  }
+
+  static timestampedWindowStoreBuilder<K, V>(
+    supplier: WindowBytesStoreSupplier,
+    keySerde: Serde<K> | null,
+    valueSerde: Serde<V> | null,
+  ): StoreBuilder<TimestampedWindowStore<K, V>> {
+    return windowStores.timestampedWindowStoreBuilder(supplier, keySerde, valueSerde);
+  }
+
+  static sessionStoreBuilder<K, V>(supplier: SessionBytesStoreSupplier, keySerde: Serde<K> | null, valueSerde: Serde<V> | null): StoreBuilder<SessionStore<K, V>> {
+    return windowStores.sessionStoreBuilder(supplier, keySerde, valueSerde);
   }
 }

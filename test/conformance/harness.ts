@@ -1,11 +1,12 @@
 import { readFileSync } from 'node:fs';
 import { fileURLToPath } from 'node:url';
-import { Headers, Serdes, type Serde } from '../../src/index.js';
+import { Headers, Serdes, WindowedSerdes, type Serde } from '../../src/index.js';
 import type { Topology } from '../../src/index.js';
 import { toArray } from '../../src/state/iterators.js';
 import { TestRecord, TopologyTestDriver } from '../../test-driver/index.js';
 
-type SerdeLetter = 'S' | 'L' | 'I';
+/** 'S' String, 'L' Long, 'I' Integer; windowed keys (s40+): 'TW:<inner>:<window size>' and 'SW:<inner>'. */
+type SerdeLetter = string;
 /** Headers as [[key, value-or-null], ...] with values as UTF-8 strings. */
 type HeaderList = Array<[string, string | null]>;
 type Step =
@@ -44,7 +45,21 @@ export function loadGolden(id: string): Golden {
 }
 
 export function serde(letter: SerdeLetter): Serde<any> {
+  if (letter.startsWith('TW:')) {
+    const [, inner, size] = letter.split(':');
+    return WindowedSerdes.timeWindowedSerdeFrom(serde(inner!), Number(size));
+  }
+  if (letter.startsWith('SW:')) return WindowedSerdes.sessionWindowedSerdeFrom(serde(letter.slice(3)));
   return letter === 'S' ? Serdes.String() : letter === 'L' ? Serdes.Long() : Serdes.Integer();
+}
+
+/** A windowed key as Golden.java writes it, `{ key, start, end }`; other keys as they are. */
+export function jsonKey(key: unknown): unknown {
+  if (key !== null && typeof key === 'object' && 'window' in key) {
+    const w = key as { key: unknown; window: { start: number; end: number } };
+    return { key: w.key, start: w.window.start, end: w.window.end };
+  }
+  return key;
 }
 
 export const CONFIG = {
@@ -81,7 +96,7 @@ export async function runScenario(
         .createOutputTopic(t, serde(k), serde(v))
         .readRecordsToList()
         .map((r) => ({
-          key: r.key,
+          key: jsonKey(r.key),
           value: r.value,
           timestamp: r.timestamp!,
           ...(scenario.headers ? { headers: headerList(r.headers) } : {}),

@@ -7,7 +7,7 @@ import { Headers } from '../../src/processor/headers.js';
 import type { ChangelogReader, ChangelogRecord } from '../../src/processor/internals/changelog-reader.js';
 import type { RecordCollector } from '../../src/processor/internals/record-collector.js';
 import { StreamTask } from '../../src/processor/internals/stream-task.js';
-import { Serdes, Stores, Topology, type KeyValueStore, type Processor, type StateStore } from '../../src/index.js';
+import { Serdes, Stores, Topology, ValueAndTimestamp, type KeyValueStore, type Processor, type StateStore } from '../../src/index.js';
 import { toArray } from '../../src/state/iterators.js';
 
 /** A topic log in memory: what the task's collector writes, and what restoration reads back. */
@@ -191,5 +191,40 @@ describe('restoration and checkpoints', () => {
     expect(restored).toHaveLength(7);
     await again.close();
     expect(readFileSync(join(dir, '.checkpoint'), 'utf8')).toBe('0\n1\napp-counts-changelog 0 39\n');
+  });
+
+  it('a timestamped store gets its values back with their timestamps (the changelog holds plain values)', async () => {
+    const log = new InMemoryLog();
+    const topology = (): Topology => {
+      const latest = (): Processor<string, string, void, void> => {
+        let store: KeyValueStore<string, ValueAndTimestamp<string>>;
+        return {
+          init(ctx) {
+            store = ctx.getStateStore('counts');
+          },
+          async process(r) {
+            await store.put(r.value, ValueAndTimestamp.make(`seen-${r.value}`, r.timestamp));
+          },
+        };
+      };
+      return new Topology()
+        .addSource('src', S.deserializer(), S.deserializer(), 'words')
+        .addProcessor('latest', latest, 'src')
+        .addStateStore(Stores.timestampedKeyValueStoreBuilder(Stores.persistentTimestampedKeyValueStore('counts'), S, S), 'latest');
+    };
+    const first = newTask(topology(), log, mkdtempSync(join(tmpdir(), 'ks-restore-')));
+    await first.initialize();
+    await run(first, words(20));
+    await first.close();
+    expect(log.partitions.get(CHANGELOG)![0]!.value!.toString()).toBe('seen-w0'); // plain value, timestamp on the record
+
+    const again = newTask(topology(), log, mkdtempSync(join(tmpdir(), 'ks-restore-')));
+    await again.initializeStores();
+    await again.restore(log);
+    await again.initializeTopology();
+    const store = again.stateStores().get('counts') as unknown as KeyValueStore<string, ValueAndTimestamp<string>>;
+    expect(await store.get('w6')).toEqual(ValueAndTimestamp.make('seen-w6', 13));
+    expect(await store.get('w0')).toEqual(ValueAndTimestamp.make('seen-w0', 14));
+    await again.close();
   });
 });

@@ -443,6 +443,56 @@ describe('Stores.persistentKeyValueStore / persistentTimestampedKeyValueStore', 
     await again.close();
   });
 
+  it('a cache flush writes LevelDB in one batch, then logs and forwards entry by entry under each entry\'s record context', async () => {
+    const events: string[] = [];
+    /** The record context is the timestamp of the record being processed. */
+    class Ctx extends MockStateStoreContext {
+      override recordTimestamp(): number {
+        return (this.currentContext as number | null) ?? -1;
+      }
+      override logChange(store: string, key: Buffer, value: Buffer | null, timestamp: number): void {
+        events.push(`log ${s(key)}=${value === null ? null : Serdes.Long().deserializer().deserialize('t', value)}@${timestamp}`);
+        super.logChange(store, key, value, timestamp);
+      }
+    }
+    const ctx = new Ctx({ stateDir: tempDir() });
+    ctx.recordCache = new RecordCache(1 << 20);
+    const store = Stores.keyValueStoreBuilder(Stores.persistentKeyValueStore('s'), Serdes.String(), Serdes.Long())
+      .withCachingEnabled()
+      .build() as MeteredKeyValueStore<string, number>;
+    await store.init(ctx, store);
+    const level = levelOf(store);
+    let batches = 0;
+    const putAll = level.putAll.bind(level);
+    level.putAll = (entries) => {
+      batches++;
+      return putAll(entries);
+    };
+    expect(
+      store.setFlushListener(async (change) => {
+        // the store below already holds the entry when its change is forwarded
+        expect(await level.get(b(change.key))).not.toBeNull();
+        events.push(`fwd ${change.key}=${change.newValue} (old ${change.oldValue})@${change.timestamp}`);
+      }, true),
+    ).toBe(true);
+    await level.put(b('x'), Serdes.Long().serializer().serialize('t', 7)!);
+    ctx.currentContext = 10;
+    await store.put('a', 1);
+    ctx.currentContext = 20;
+    await store.put('x', 8);
+    ctx.currentContext = 30;
+    await store.delete('never-there'); // dropped without a trace
+    ctx.currentContext = 40;
+    await store.put('a', 2);
+    ctx.currentContext = 99;
+    await store.flush();
+    expect(batches).toBe(1);
+    expect(events).toEqual(['log x=8@20', 'fwd x=8 (old 7)@20', 'log a=2@40', 'fwd a=2 (old null)@40']);
+    expect(ctx.currentContext).toBe(99);
+    expect(await store.get('a')).toBe(2);
+    await store.close();
+  });
+
   it('the timestamped store keeps Java\'s bytes (8-byte timestamp, then the value) in LevelDB', async () => {
     const ctx = new MockStateStoreContext({ stateDir: tempDir() });
     const store = Stores.timestampedKeyValueStoreBuilder(Stores.persistentTimestampedKeyValueStore('ts'), Serdes.String(), Serdes.String())

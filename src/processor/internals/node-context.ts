@@ -7,6 +7,7 @@ import { PunctuationType } from '../api.js';
 import type { Record } from '../record.js';
 import { forwardTo, type ProcessorNode } from './processor-node.js';
 import type { ProcessorRecordContext } from './record-context.js';
+import { StreamsMetrics } from './streams-metrics.js';
 
 /** What a node's context needs from its task. */
 export interface TaskContext {
@@ -24,6 +25,8 @@ export interface TaskContext {
   isGlobalStore(name: string): boolean;
   schedule(node: ProcessorNode, intervalMs: number, type: PunctuationType, punctuator: Punctuator): Cancellable;
   requestCommit(): void;
+  /** The task's metrics registry (absent in contexts that keep none). */
+  metrics?(): StreamsMetrics;
 }
 
 /**
@@ -123,6 +126,13 @@ export class NodeContext implements ProcessorContext<unknown, unknown> {
   currentStreamTimeMs(): number {
     return this.task.streamTime();
   }
+
+  /** The task's metrics registry (Java's `context.metrics()`). */
+  metrics(): StreamsMetrics {
+    return this.task.metrics?.() ?? (this.ownMetrics ??= new StreamsMetrics());
+  }
+
+  private ownMetrics: StreamsMetrics | null = null;
 
   currentSystemTimeMs(): number {
     return this.task.wallClockTime();

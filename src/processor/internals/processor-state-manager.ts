@@ -2,12 +2,27 @@ import { existsSync, mkdirSync, readdirSync, rmSync } from 'node:fs';
 import { join } from 'node:path';
 import { OffsetCheckpoint, tpKey, type TopicPartitionKey } from '../../state/internals/offset-checkpoint.js';
 import type { StateRestoreCallback, StateStore } from '../../state/state-store.js';
+import { isTimestampedStore } from '../../state/timestamped-key-value-store.js';
 import type { ChangelogReader, StateRestoreListener } from './changelog-reader.js';
 
 interface StoreMetadata {
   readonly store: StateStore;
   readonly restore: StateRestoreCallback | null;
   readonly changelog: { topic: string; partition: number } | null;
+  /**
+   * Values are `ValueAndTimestamp` bytes, while the changelog holds the plain value with the timestamp as
+   * the record's: restoration puts the timestamp back in front (Java's `RecordConverters`).
+   */
+  readonly timestamped: boolean;
+}
+
+/** A changelog value as a timestamped store holds it: 8-byte big-endian timestamp, then the value. */
+function withTimestamp(value: Buffer | null, timestamp: number): Buffer | null {
+  if (value === null) return null;
+  const out = Buffer.allocUnsafe(8 + value.length);
+  out.writeBigInt64BE(BigInt(timestamp), 0);
+  value.copy(out, 8);
+  return out;
 }
 
 /** Changelog records written between two checkpoints before the next commit writes one (as Java). */
@@ -54,12 +69,12 @@ export class ProcessorStateManager {
   }
 
   registerStore(store: StateStore, restore: StateRestoreCallback | undefined): void {
-    this.stores.set(store.name(), { store, restore: restore ?? null, changelog: this.changelogFor(store.name()) });
+    this.stores.set(store.name(), { store, restore: restore ?? null, changelog: this.changelogFor(store.name()), timestamped: isTimestampedStore(store) });
   }
 
   /** Replays each logged store's changelog from where its state ends; reports progress to `listener`. */
   async restore(reader: ChangelogReader, listener: StateRestoreListener = {}): Promise<void> {
-    for (const { store, restore, changelog } of this.stores.values()) {
+    for (const { store, restore, changelog, timestamped } of this.stores.values()) {
       if (changelog === null || restore === null) continue;
       const key = tpKey(changelog.topic, changelog.partition);
       const checkpointed = store.persistent() ? this.loaded.get(key) : undefined;
@@ -71,7 +86,7 @@ export class ProcessorStateManager {
       listener.onRestoreStart?.(changelog, name, start, end);
       let total = 0;
       await reader.read(changelog.topic, changelog.partition, start, end, async (records) => {
-        for (const r of records) if (r.key !== null) restore(r.key, r.value);
+        for (const r of records) if (r.key !== null) restore(r.key, timestamped ? withTimestamp(r.value, r.timestamp) : r.value);
         // persistent stores apply restored records in the background: wait before reporting progress
         await store.flush();
         if (records.length === 0) return;

@@ -20,6 +20,7 @@ import { ProcessorRecordContext } from './record-context.js';
 import { RecordQueue } from './record-queue.js';
 import { SinkNode } from './sink-node.js';
 import { SourceNode } from './source-node.js';
+import { StreamsMetrics } from './streams-metrics.js';
 import { FailOnInvalidTimestamp } from '../timestamp-extractors.js';
 
 export interface StreamTaskOptions {
@@ -55,6 +56,8 @@ export class StreamTask implements TaskContext {
   private readonly storeList: StateStore[] = [];
   private readonly changelogTopics = new Map<string, string>();
   private readonly stateManager: ProcessorStateManager;
+  /** This task's metrics (`dropped-records-total`, …), read by `TopologyTestDriver.metrics()`. */
+  private readonly taskMetrics = new StreamsMetrics();
   /** Every partition queue, in creation order, and the same indexed by topic and partition. */
   private readonly queues: RecordQueue[] = [];
   private readonly queueIndex = new Map<string, Map<number, RecordQueue>>();
@@ -336,6 +339,9 @@ export class StreamTask implements TaskContext {
   streamTime(): number {
     return this.streamTimeMs;
   }
+  metrics(): StreamsMetrics {
+    return this.taskMetrics;
+  }
   wallClockTime(): number {
     return this.options.clock();
   }
@@ -374,9 +380,10 @@ export class StreamTask implements TaskContext {
       keySerde: () => this.keySerde,
       valueSerde: () => this.valueSerde,
       register: (store, restoreCallback) => this.stateManager.registerStore(store, restoreCallback),
-      logChange: (storeName, key, value, timestamp) => {
-        this.options.collector.send(this.changelogTopic(storeName), key, value, new Headers(), timestamp, this.partition);
+      logChange: (storeName, key, value, timestamp, headers) => {
+        this.options.collector.send(this.changelogTopic(storeName), key, value, headers ?? new Headers(), timestamp, this.partition);
       },
+      metrics: () => this.taskMetrics,
       recordTimestamp: () => this.currentContext.timestamp(),
       recordHeaders: () => this.currentContext.headers(),
       cache: () => this.options.cache ?? null,

@@ -104,8 +104,7 @@ export class CachingKeyValueStore implements KeyValueStore<Buffer, Buffer> {
     if (entries.length === 0) return;
     const listener = this.listener;
     const ctx = this.context!;
-    const kvs: Array<KeyValue<Buffer, Buffer | null>> = new Array(entries.length);
-    for (let i = 0; i < entries.length; i++) kvs[i] = { key: entries[i]!.key, value: entries[i]!.value };
+    const kvs: ReadonlyArray<KeyValue<Buffer, Buffer | null>> = entries; // a DirtyEntry is a key and a value
     const afterWrite = (i: number, log: (() => void) | null): MaybePromise<void> => {
       const e = entries[i]!;
       if (log === null && listener === null) return;
@@ -122,8 +121,8 @@ export class CachingKeyValueStore implements KeyValueStore<Buffer, Buffer> {
   get(key: Buffer): MaybePromise<Buffer | null> {
     const cache = this.cache;
     if (cache === null) return this.inner.get(key);
-    const hit = cache.get(this.namespace, key);
-    if (hit !== null) return hit.value;
+    const hit = cache.getValue(this.namespace, key);
+    if (hit !== undefined) return hit;
     return thenMaybe(this.inner.get(key), (raw) => {
       if (raw === null) return null;
       // reads are cached too (clean), which may evict and flush other entries

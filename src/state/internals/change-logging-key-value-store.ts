@@ -2,7 +2,7 @@ import type { Serializer } from '../../serde/serde.js';
 import type { MaybePromise } from '../../util/maybe-promise.js';
 import type { KeyValue } from '../key-value.js';
 import type { KeyValueIterator, KeyValueStore, StateStore, StateStoreContext } from '../state-store.js';
-import { thenMaybe } from '../../util/maybe-promise.js';
+import { isPromise, thenMaybe } from '../../util/maybe-promise.js';
 
 /**
  * Java's `ChangeLoggingKeyValueBytesStore`: every write to the bytes store below is also sent to the store's
@@ -123,7 +123,7 @@ export function eachInOrder(n: number, fn: (index: number) => MaybePromise<void>
   const from = (start: number): MaybePromise<void> => {
     for (let i = start; i < n; i++) {
       const r = fn(i);
-      if (r !== undefined) return thenMaybe(r, () => from(i + 1));
+      if (isPromise(r)) return r.then(() => from(i + 1));
     }
   };
   return from(0);

@@ -29,6 +29,8 @@ import org.apache.kafka.streams.TestInputTopic;
 import org.apache.kafka.streams.TestOutputTopic;
 import org.apache.kafka.streams.Topology;
 import org.apache.kafka.streams.TopologyTestDriver;
+import org.apache.kafka.streams.kstream.Windowed;
+import org.apache.kafka.streams.kstream.WindowedSerdes;
 import org.apache.kafka.streams.state.KeyValueIterator;
 import org.apache.kafka.streams.state.KeyValueStore;
 import org.apache.kafka.streams.test.TestRecord;
@@ -159,7 +161,7 @@ public final class Golden {
         for (Object o : out.readRecordsToList()) {
           TestRecord r = (TestRecord) o;
           Map<String, Object> rec = new LinkedHashMap<>();
-          rec.put("key", r.key());
+          rec.put("key", jsonKey(r.key()));
           rec.put("value", r.value());
           rec.put("timestamp", r.timestamp());
           // only scenarios that ask for headers get them, so that older goldens stay unchanged
@@ -254,7 +256,19 @@ public final class Golden {
     return list;
   }
 
+  /** A windowed key as {key, start, end}; other keys as they are. */
+  private static Object jsonKey(Object key) {
+    if (key instanceof Windowed) return WindowScenarios.wkey((Windowed<?>) key);
+    return key;
+  }
+
   static Serde<?> serde(String letter) {
+    // windowed keys (s40+): "TW:<inner>:<window size>" time-windowed, "SW:<inner>" session-windowed
+    if (letter.startsWith("TW:")) {
+      String[] parts = letter.split(":");
+      return WindowedSerdes.timeWindowedSerdeFrom(innerClass(parts[1]), Long.parseLong(parts[2]));
+    }
+    if (letter.startsWith("SW:")) return WindowedSerdes.sessionWindowedSerdeFrom(innerClass(letter.substring(3)));
     switch (letter) {
       case "S":
         return Serdes.String();
@@ -262,6 +276,19 @@ public final class Golden {
         return Serdes.Long();
       case "I":
         return Serdes.Integer();
+      default:
+        throw new IllegalArgumentException("unknown serde letter " + letter);
+    }
+  }
+
+  private static Class<?> innerClass(String letter) {
+    switch (letter) {
+      case "S":
+        return String.class;
+      case "L":
+        return Long.class;
+      case "I":
+        return Integer.class;
       default:
         throw new IllegalArgumentException("unknown serde letter " + letter);
     }

@@ -86,6 +86,7 @@ final class Scenarios {
     ALL.put("s30-table-mapvalues-materialized", Scenarios::s30);
     ALL.put("s31-caching-disabled", x -> s31());
     ALL.put("s32-caching-enabled", x -> s32());
+    WindowScenarios.register(ALL);
   }
 
   // ---------------------------------------------------------------- stateless

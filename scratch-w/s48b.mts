@@ -1,0 +1,15 @@
+import { Consumed, Grouped, Materialized, Produced, Serdes, Stores, StreamsBuilder, TimeWindows, WindowedSerdes } from '../src/index.js';
+import { TopologyTestDriver } from '../test-driver/index.js';
+import { toArray } from '../src/state/iterators.js';
+const S = Serdes.String(), L = Serdes.Long();
+const b = new StreamsBuilder();
+const g = b.stream<string, number>('input', Consumed.with(S, L)).groupByKey(Grouped.with(S, L));
+g.windowedBy(TimeWindows.ofSizeWithNoGrace(10)).reduce((x, y) => x + y, Materialized.as<string, number>(Stores.persistentTimestampedWindowStore('rocks-windows', 50, 10, false)).withCachingDisabled()).toStream().to('rocks', Produced.with(WindowedSerdes.timeWindowedSerdeFrom(S, 10), L));
+const d = new TopologyTestDriver(b.build(), { 'application.id': 'app' }, 0);
+const inp = d.createInputTopic('input', S, L);
+for (const [k, v, t] of [["a",1,0],["aa",2,5],["ab",3,12],["b",4,21],["a",5,22],["a",6,31],["aa",7,33],["b",8,38],["a",9,45],["ab",10,47],["a",11,52],["b",12,60],["a",13,75],["aa",14,71]] as const) await inp.pipeInput(k, v, t);
+const st = (await d.getWindowStore<string, number>('rocks-windows'))!;
+console.log((await toArray(st.fetch('a', 0, 100))).length);
+console.log((await toArray(st.all())).length);
+console.log((await toArray(st.fetch('a', 'b', 0, 100))).length);
+await d.close();

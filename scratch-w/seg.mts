@@ -1,0 +1,15 @@
+import { SegmentedWindowStore } from '../src/state/internals/segmented-window-store.js';
+import { toArray } from '../src/state/iterators.js';
+import { mkdtempSync } from 'node:fs';
+const dir = mkdtempSync('/tmp/segw-');
+const s = new SegmentedWindowStore('w', 100, 60000, 10, false);
+const ctx: any = { stateDir: () => dir, taskId: () => '0_0', register: () => {}, applicationId: () => 'app' };
+await s.init(ctx, s);
+await s.put(Buffer.from('a'), Buffer.from('1'), 0);
+await s.put(Buffer.from('b'), Buffer.from('2'), 10);
+console.log(await s.fetch(Buffer.from('a'), 0));
+console.log((await toArray(s.fetch(Buffer.from('a'), 0, 100))).length);
+console.log((await toArray(s.fetchAll(0, 100))).length);
+console.log((await toArray(s.all())).length);
+console.log((await toArray(s.fetch(Buffer.from('a'), Buffer.from('b'), 0, 100))).length);
+await s.close();

@@ -1,0 +1,12 @@
+import { SegmentedSessionStore } from '../src/state/internals/segmented-session-store.js';
+import { SessionWindow, Windowed } from '../src/index.js';
+import { toArray } from '../src/state/iterators.js';
+import { mkdtempSync } from 'node:fs';
+const dir = mkdtempSync('/tmp/segs-');
+const s = new SegmentedSessionStore('s', 100, 60000);
+const ctx: any = { stateDir: () => dir, taskId: () => '0_0', register: () => {}, applicationId: () => 'app' };
+await s.init(ctx, s);
+await s.put(new Windowed(Buffer.from('a'), new SessionWindow(1, 5)), Buffer.from('1'));
+await s.put(new Windowed(Buffer.from('b'), new SessionWindow(12, 12)), Buffer.from('2'));
+console.log((await toArray(s.findSessions(0, 100))).length, (await toArray(s.fetch(Buffer.from('a')))).length);
+await s.close();
