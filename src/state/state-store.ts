@@ -43,7 +43,13 @@ export interface StateStoreContext {
 export interface StateStore {
   name(): string;
   init(context: StateStoreContext, root: StateStore): MaybePromise<void>;
+  /** Makes everything written so far durable in the store (its caches and its own files). */
   flush(): MaybePromise<void>;
+  /**
+   * Flushes only the store's record cache (forwarding and logging dirty entries): what a commit needs.
+   * Stores without a cache may omit it; the task then calls `flush`.
+   */
+  flushCache?(): MaybePromise<void>;
   close(): MaybePromise<void>;
   persistent(): boolean;
   isOpen(): boolean;

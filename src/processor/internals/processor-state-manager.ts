@@ -117,8 +117,14 @@ export class ProcessorStateManager {
    * Writes the checkpoint of the persistent logged stores: always when `force` (clean close), else under
    * at-least-once once enough changelog records were written since the last one.
    */
-  maybeCheckpoint(force: boolean): void {
+  maybeCheckpoint(force: boolean): Promise<void> | void {
     if (!force && (this.eos || this.recordsSinceCheckpoint < CHECKPOINT_RECORDS)) return;
+    return this.checkpoint();
+  }
+
+  /** Makes the stores durable (their own files, not just their caches), then writes the checkpoint. */
+  private async checkpoint(): Promise<void> {
+    for (const { store } of this.stores.values()) if (store.isOpen()) await store.flush();
     const toWrite = new Map<TopicPartitionKey, number>();
     for (const { store, changelog } of this.stores.values()) {
       if (changelog === null || !store.persistent()) continue;

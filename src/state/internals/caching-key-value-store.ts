@@ -183,7 +183,11 @@ export class CachingKeyValueStore implements KeyValueStore<Buffer, Buffer> {
   }
 
   flush(): MaybePromise<void> {
-    return thenMaybe(this.cache?.flush(this.namespace), () => this.inner.flush());
+    return thenMaybe(this.flushCache(), () => this.inner.flush());
+  }
+
+  flushCache(): MaybePromise<void> {
+    return this.cache?.flush(this.namespace);
   }
 
   close(): MaybePromise<void> {

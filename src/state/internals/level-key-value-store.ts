@@ -77,10 +77,11 @@ export class LevelKeyValueStore implements KeyValueStore<Buffer, Buffer> {
   private db: Db | null = null;
   private dir: string | null = null;
   private readonly openIterators = new Set<LevelKeyValueIterator>();
-  /** Changelog records handed to the restore callback and not yet written. */
+  /** Writes not yet in LevelDB: restored changelog records and flushed cache entries (write-behind). */
   private restoreBuffer: Array<KeyValue<Buffer, Buffer | null>> = [];
   /** The batch of restored records being written, if any. */
   private restoreWrite: Promise<void> | null = null;
+  private writeFailure: unknown = null;
   private readonly options: Required<LevelStoreOptions>;
 
   constructor(
@@ -126,6 +127,7 @@ export class LevelKeyValueStore implements KeyValueStore<Buffer, Buffer> {
   /** See the class comment: LevelDB's log already holds every completed write. Waits for restored records. */
   flush(): Promise<void> | void {
     if (this.db === null) return; // as Java's: nothing to flush in a closed store
+    if (this.writeFailure !== null) throw this.writeFailure;
     return this.pendingRestore() ?? undefined;
   }
 
@@ -208,15 +210,16 @@ export class LevelKeyValueStore implements KeyValueStore<Buffer, Buffer> {
    * batch: each operation goes to LevelDB's write batch as it is added, which costs the event loop a third
    * of what handing over an array of operation objects does.)
    */
-  putAll(entries: ReadonlyArray<KeyValue<Buffer, Buffer | null>>): Promise<void> {
-    const db = this.checkOpen();
-    const pending = this.pendingRestore();
-    if (pending !== null) return pending.then(() => this.putAll(entries));
+  putAll(entries: ReadonlyArray<KeyValue<Buffer, Buffer | null>>): Promise<void> | void {
+    this.checkOpen();
     for (let i = 0; i < entries.length; i++) {
       const key = entries[i]!.key;
       if (key === null || key === undefined) throw new IllegalArgumentError(`key cannot be null (store ${this.storeName})`);
     }
-    return this.writeBatch(db, entries, 'writing');
+    // Write-behind: a cache flush hands its entries over and goes on; they reach LevelDB in batches (with
+    // restored records, through the same buffer), and every read, scan and flush waits for them first.
+    for (let i = 0; i < entries.length; i++) this.restoreBuffer.push(entries[i]!);
+    if (this.restoreBuffer.length >= RESTORE_BATCH && this.restoreWrite === null) void this.pendingRestore()?.catch(() => {});
   }
 
   private async writeBatch(db: Db, entries: ReadonlyArray<KeyValue<Buffer, Buffer | null>>, doing: string): Promise<void> {
@@ -344,8 +347,12 @@ export class LevelKeyValueStore implements KeyValueStore<Buffer, Buffer> {
         while (this.restoreBuffer.length > 0) {
           const entries = this.restoreBuffer;
           this.restoreBuffer = [];
-          await this.writeBatch(db, entries, 'restoring');
+          await this.writeBatch(db, entries, 'writing');
         }
+      } catch (e) {
+        // kept, so that a background write that failed fails the next flush (and so the commit)
+        this.writeFailure = e;
+        throw e;
       } finally {
         this.restoreWrite = null;
       }

@@ -102,6 +102,11 @@ export class MeteredKeyValueStore<K, V> implements KeyValueStore<K, V> {
     return this.inner.flush();
   }
 
+  /** Only the record cache below, if there is one (a commit; see StateStore.flushCache). */
+  flushCache(): MaybePromise<void> {
+    return this.inner.flushCache?.();
+  }
+
   /**
    * Java's `WrappedStateStore.setFlushListener`: with a record cache below, changes reach `listener` when the
    * cache flushes them (typed, with the timestamp and headers of the key's last write). Returns whether
