@@ -13,8 +13,8 @@
  *
  * Rules the contract leaves open, decided here:
  *  - a late fill (before the cancel's time) that completes a CANCELED order makes it FILLED (the status rule
- *    `filled == quantity` holds) and the cancel is reported as LATE_CANCEL, exactly as if the fill had
- *    arrived before the cancel; the same input in either arrival order ends in the same state;
+ *    `filled == quantity` holds) and the cancel is reported as LATE_CANCEL, as if the fill had arrived
+ *    before the cancel: either arrival order ends with the same status, quantities and anomalies;
  *  - a fill whose time equals the cancel's is "after" it (only fills strictly before a cancel apply);
  *  - every fill that leaves an order overfilled is an OVERFILL anomaly, as is a REPLACE below the filled
  *    quantity; an order that jumps over FILLED straight to OVERFILLED never appears on `orders-filled`;

@@ -15,14 +15,13 @@
  * id (restart to load newly registered versions). A serde used on another topic (a repartition or
  * changelog topic) writes the id registered for its own topic: the bytes are still self-describing.
  */
-import { existsSync, readFileSync } from 'node:fs';
-import path from 'node:path';
-import { fileURLToPath } from 'node:url';
 import avro from 'avsc';
 import registryLib from '@kafkajs/confluent-schema-registry';
 import { ConfigError, SerializationError } from '../errors/streams-error.js';
 import type { Headers } from '../processor/headers.js';
 import type { Deserializer, Serde, Serializer } from './serde.js';
+
+export { loadSchema, schemasDirectory } from './avro-schemas.js';
 
 const { SchemaRegistry } = registryLib;
 type Registry = InstanceType<typeof SchemaRegistry>;
@@ -59,24 +58,6 @@ export function decodeWireFormat(topic: string, data: Buffer): { schemaId: numbe
     );
   }
   return { schemaId: data.readInt32BE(1), payload: data.subarray(WIRE_HEADER_LENGTH) };
-}
-
-/** Where the bundled `.avsc` files are (the package's `schemas/`, from src/ or dist/src/). */
-export function schemasDirectory(): string {
-  let dir = path.dirname(fileURLToPath(import.meta.url));
-  for (let i = 0; i < 5; i++) {
-    const candidate = path.join(dir, 'schemas');
-    if (existsSync(path.join(candidate, 'order-state.avsc'))) return candidate;
-    dir = path.dirname(dir);
-  }
-  throw new ConfigError('Cannot find the schemas/ folder of kstreams-ts next to its sources');
-}
-
-/** Reads `schemas/<name>.avsc`. */
-export function loadSchema(name: string): avro.Schema {
-  const file = path.join(schemasDirectory(), `${name}.avsc`);
-  if (!existsSync(file)) throw new ConfigError(`No Avro schema ${name}: ${file} does not exist`);
-  return JSON.parse(readFileSync(file, 'utf8')) as avro.Schema;
 }
 
 /**
