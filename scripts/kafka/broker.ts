@@ -432,8 +432,12 @@ function javaArgs(version: string, libDir: string, logsDir: string, heap: string
 }
 
 /** A random cluster id in Kafka's Uuid string form (URL-safe base64 of 16 bytes, no padding). */
+/** A base64url UUID; never one starting with '-', which the storage tool would read as an option. */
 function randomClusterId(): string {
-  return randomBytes(16).toString('base64url');
+  for (;;) {
+    const id = randomBytes(16).toString('base64url');
+    if (!id.startsWith('-')) return id;
+  }
 }
 
 /** Ready means a client can fetch metadata, not merely that the port is open. */
