@@ -79,7 +79,8 @@ describe('kstreams (the command line)', { timeout: 90_000 }, () => {
     expect(slow.code).toBe(0);
     const n = jsonLines(slow.stdout).length;
     expect(slow.stdout).toBe(fast.stdout);
-    expect(slow.ms - fast.ms).toBeGreaterThan(((n - 1) / 20) * 1000 * 0.8); // n records at 20/s
+    // a lower bound only: throttling makes it at least this long, whatever the machine's load
+    expect(slow.ms).toBeGreaterThanOrEqual(((n - 1) / 20) * 1000); // n records at 20/s
   });
 
   it('run (embedded): reads JSON lines from a file or stdin and prints exactly what the engine outputs', async () => {
@@ -130,7 +131,7 @@ describe('kstreams (the command line)', { timeout: 90_000 }, () => {
     for (const cmd of [['run'], ['describe'], ['produce'], ['topics']]) {
       const r = await kstreams([...cmd, 'order-fills']);
       expect(r.code, cmd[0]).toBe(2);
-      expect(r.stderr).toContain('unknown topology "order-fills". Known topologies: order-fill, order-hierarchy, sample-order-counts. Did you mean order-fill?');
+      expect(r.stderr).toContain('unknown topology "order-fills". Known topologies: order-fill, order-hierarchy, order-saga, sample-order-counts. Did you mean order-fill?');
     }
   });
 

@@ -35,7 +35,6 @@ async function check(id: string, build: (b: StreamsBuilder) => void, extra?: Ext
   const builder = new StreamsBuilder();
   build(builder);
   const { actual, golden } = await runScenario(id, builder.build(), extra);
-  if (process.env.DUMP_ACTUAL) (await import("node:fs")).writeFileSync(`/tmp/w/${id}.actual.json`, JSON.stringify(actual, null, 2));
   expect(actual).toEqual(golden);
 }
 

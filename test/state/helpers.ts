@@ -1,10 +1,17 @@
-import { mkdtempSync } from 'node:fs';
+import { mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
+import { afterAll } from 'vitest';
 import { Headers } from '../../src/processor/headers.js';
 import type { RecordCache } from '../../src/state/internals/record-cache.js';
 import type { Serde } from '../../src/serde/serde.js';
 import type { StateRestoreCallback, StateStore, StateStoreContext } from '../../src/state/state-store.js';
+
+/** The temp state directories the mock contexts made: removed after the tests of the file that made them. */
+const madeDirs: string[] = [];
+afterAll(() => {
+  for (const dir of madeDirs.splice(0)) rmSync(dir, { recursive: true, force: true });
+});
 
 /** A minimal StateStoreContext for unit tests; records registrations. */
 export class MockStateStoreContext implements StateStoreContext {
@@ -25,7 +32,10 @@ export class MockStateStoreContext implements StateStoreContext {
   private dir: string | null = null;
 
   stateDir(): string {
-    if (this.dir === null) this.dir = this.defaults.stateDir ?? mkdtempSync(join(tmpdir(), 'kstreams-state-'));
+    if (this.dir === null) {
+      this.dir = this.defaults.stateDir ?? mkdtempSync(join(tmpdir(), 'kstreams-state-'));
+      if (this.defaults.stateDir === undefined) madeDirs.push(this.dir);
+    }
     return this.dir;
   }
 

@@ -5,6 +5,8 @@ import type { WindowStore, WindowStoreIterator } from '../window-store.js';
 import { AbstractWindowStore } from './abstract-window-store.js';
 import { timestampOf } from './value-and-timestamp-serde.js';
 import { MAX_SEQNUM, windowStoreKey } from './window-key-schema.js';
+import { isBatchWindowWriter, type WindowWrite } from './window-batch.js';
+import { eachMaybe } from '../../util/maybe-each.js';
 
 /**
  * Java's `ChangeLoggingWindowBytesStore` (and its timestamped variant): every write also goes to the
@@ -54,6 +56,17 @@ export class ChangeLoggingWindowBytesStore extends AbstractWindowStore<Buffer, B
       if (this.retainDuplicates) this.seqnum = (this.seqnum + 1) & MAX_SEQNUM;
       this.log(windowStoreKey(key, windowStartTimestamp, this.seqnum), value);
     });
+  }
+
+  /** The batched write of a cache flush: the store below writes at once; each entry is logged when asked. */
+  putManyThenEach(entries: readonly WindowWrite[], afterWrite: (index: number, log: (() => void) | null) => MaybePromise<void>): MaybePromise<void> {
+    const logOf = (i: number) => () => {
+      const e = entries[i]!;
+      if (this.retainDuplicates) this.seqnum = (this.seqnum + 1) & MAX_SEQNUM;
+      this.log(windowStoreKey(e.key, e.windowStart, this.seqnum), e.value);
+    };
+    if (isBatchWindowWriter(this.inner)) return this.inner.putManyThenEach(entries, (i) => afterWrite(i, logOf(i)));
+    return eachMaybe(entries, (e, i) => thenMaybe(this.inner.put(e.key, e.value, e.windowStart), () => afterWrite(i, logOf(i))));
   }
 
   private log(storeKey: Buffer, value: Buffer | null): void {

@@ -81,6 +81,36 @@ export class SegmentedBytesStore {
     });
   }
 
+  /**
+   * Writes many entries: each in its segment (expired ones dropped and counted), one batch per segment.
+   * Stream time moves as if they were written one by one, in order.
+   */
+  putAll(entries: ReadonlyArray<{ key: Buffer; value: Buffer | null }>): MaybePromise<void> {
+    // group by segment, noting the stream time at each segment's last entry (when its liveness is checked)
+    const bySegment = new Map<number, { ops: Array<{ key: Buffer; value: Buffer | null }>; streamTime: number }>();
+    for (const entry of entries) {
+      const timestamp = this.segmentTimestamp(entry.key);
+      if (timestamp > this.observedStreamTime) this.observedStreamTime = timestamp;
+      const segmentId = this.segments.segmentId(timestamp);
+      let group = bySegment.get(segmentId);
+      if (group === undefined) bySegment.set(segmentId, (group = { ops: [], streamTime: this.observedStreamTime }));
+      group.ops.push(entry);
+      group.streamTime = this.observedStreamTime;
+    }
+    const pending: Array<Promise<void>> = [];
+    for (const [segmentId, { ops, streamTime }] of bySegment) {
+      const r = thenMaybe(this.segments.getOrCreateSegmentIfLive(segmentId, streamTime), (segment) => {
+        if (segment === null) {
+          this.expired.record(ops.length);
+          return;
+        }
+        return segment.putAll(ops);
+      });
+      if (r instanceof Promise) pending.push(r);
+    }
+    return pending.length === 0 ? undefined : Promise.all(pending).then(() => undefined);
+  }
+
   get(storeKey: Buffer): MaybePromise<Buffer | null> {
     const timestamp = this.segmentTimestamp(storeKey);
     if (timestamp < this.minLiveTime()) return null;

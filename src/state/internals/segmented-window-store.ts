@@ -6,6 +6,8 @@ import type { WindowStoreIterator } from '../window-store.js';
 import { AbstractWindowStore } from './abstract-window-store.js';
 import { SegmentedBytesStore, upperBoundFor } from './segmented-bytes-store.js';
 import { drain } from './window-iterators.js';
+import type { WindowWrite } from './window-batch.js';
+import { eachMaybe } from '../../util/maybe-each.js';
 import {
   MAX_SEQNUM,
   SEQNUM_SIZE,
@@ -77,6 +79,20 @@ export class SegmentedWindowStore extends AbstractWindowStore<Buffer, Buffer> {
     if (this.retainDuplicates) this.seqnum = (this.seqnum + 1) & MAX_SEQNUM;
     const storeKey = windowStoreKey(key, windowStartTimestamp, this.seqnum);
     return this.bytes.whenReady(() => this.bytes.put(storeKey, value ?? null));
+  }
+
+  /** The batched write of a cache flush (see `BatchWindowWriter`): one LevelDB batch per segment. */
+  putManyThenEach(entries: readonly WindowWrite[], afterWrite: (index: number, log: (() => void) | null) => MaybePromise<void>): MaybePromise<void> {
+    const writes: Array<{ key: Buffer; value: Buffer | null }> = [];
+    for (const e of entries) {
+      if ((e.value === null || e.value === undefined) && this.retainDuplicates) continue;
+      if (this.retainDuplicates) this.seqnum = (this.seqnum + 1) & MAX_SEQNUM;
+      writes.push({ key: windowStoreKey(e.key, e.windowStart, this.seqnum), value: e.value ?? null });
+    }
+    return thenMaybe(
+      this.bytes.whenReady(() => this.bytes.putAll(writes)),
+      () => eachMaybe(entries, (_e, i) => afterWrite(i, null)),
+    );
   }
 
   protected fetchOne(key: Buffer, time: number): MaybePromise<Buffer | null> {
