@@ -1,4 +1,4 @@
-import { Consumed, Produced, Serdes, StreamsBuilder, type Topology } from '../src/index.js';
+import { Consumed, Produced, Serdes, StreamsBuilder, TimeWindows, WindowedSerdes, type Topology } from '../src/index.js';
 import { TopologyTestDriver } from '../test-driver/index.js';
 
 /** One benchmark's result: records piped, elapsed time, and records/second. */
@@ -27,6 +27,21 @@ export function statelessChain(): Topology {
 export function groupByKeyCount(store: 'persistent' | 'in_memory' = 'persistent'): Topology {
   const b = new StreamsBuilder();
   b.stream<string, string>('input', Consumed.with(S, S)).groupByKey().count().toStream().to('output', Produced.with(S, L));
+  return b.build(store === 'in_memory' ? { 'default.dsl.store': 'in_memory' } : {});
+}
+
+/**
+ * Hopping windowed count: windows of 60 s advancing by 10 s (each record counts in 6 windows; timestamps
+ * advance 1 ms per record), in a LevelDB window store (the DSL default) or in memory.
+ */
+export function hoppingWindowedCount(store: 'persistent' | 'in_memory' = 'persistent'): Topology {
+  const b = new StreamsBuilder();
+  b.stream<string, string>('input', Consumed.with(S, S))
+    .groupByKey()
+    .windowedBy(TimeWindows.ofSizeWithNoGrace(60_000).advanceBy(10_000))
+    .count()
+    .toStream()
+    .to('output', Produced.with(WindowedSerdes.timeWindowedSerdeFrom(S, 60_000), L));
   return b.build(store === 'in_memory' ? { 'default.dsl.store': 'in_memory' } : {});
 }
 

@@ -4,7 +4,8 @@
  * table and writes bench/results/driver-<date>.json.
  */
 import { mkdirSync, writeFileSync } from 'node:fs';
-import { groupByKeyCount, runDriverBench, statelessChain, type BenchResult } from './driver-throughput.js';
+import { groupByKeyCount, hoppingWindowedCount, runDriverBench, statelessChain, type BenchResult } from './driver-throughput.js';
+import { runJoinBench, streamStreamJoin } from './join-throughput.js';
 
 const arg = (name: string): string | undefined => {
   const i = process.argv.indexOf(name);
@@ -17,11 +18,20 @@ const targets: Record<string, number> = {
   'stateless filter->mapValues->to': 500_000,
   'groupByKey().count() in-memory': 200_000,
   'groupByKey().count() LevelDB': 200_000,
+  'hopping windowed count in-memory': 100_000,
+  'hopping windowed count LevelDB': 100_000,
+  // records/s over both sides (--records per side)
+  'stream-stream join in-memory': 100_000,
+  'stream-stream join LevelDB': 20_000,
 };
 const results: BenchResult[] = [];
 results.push(await runDriverBench('stateless filter->mapValues->to', statelessChain(), records, keys));
 results.push(await runDriverBench('groupByKey().count() in-memory', groupByKeyCount('in_memory'), records, keys));
 results.push(await runDriverBench('groupByKey().count() LevelDB', groupByKeyCount('persistent'), records, keys));
+results.push(await runDriverBench('hopping windowed count in-memory', hoppingWindowedCount('in_memory'), records, keys));
+results.push(await runDriverBench('hopping windowed count LevelDB', hoppingWindowedCount('persistent'), records, keys));
+results.push(await runJoinBench('stream-stream join in-memory', streamStreamJoin('in_memory'), records, keys));
+results.push(await runJoinBench('stream-stream join LevelDB', streamStreamJoin('persistent'), records, keys));
 
 console.log(`\nTopologyTestDriver throughput, ${records.toLocaleString('en')} records, ${keys.toLocaleString('en')} distinct keys, node ${process.version}`);
 console.log('benchmark                          records/s     target    seconds   output   heap MiB');

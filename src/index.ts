@@ -3,10 +3,26 @@ export { StreamsConfig, type StreamsProperties } from './config/streams-config.j
 export * from './errors/streams-error.js';
 export { TopologyError, ProcessingError } from './errors/topology-error.js';
 export {
+  DeadLetterQueueHeaders,
+  DefaultProductionExceptionHandler,
   DeserializationHandlerResponse,
+  ERRORS_DEAD_LETTER_QUEUE_TOPIC_NAME_CONFIG,
   LogAndContinueExceptionHandler,
+  LogAndContinueProcessingExceptionHandler,
   LogAndFailExceptionHandler,
+  LogAndFailProcessingExceptionHandler,
+  ProcessingHandlerResponse,
+  ProductionExceptionHandlerResponse,
+  buildDeadLetterQueueRecords,
+  type DeadLetterQueueRecord,
   type DeserializationExceptionHandler,
+  type ErrorHandlerContext,
+  type FailedProducerRecord,
+  type FailedRecord,
+  type HandlerResult,
+  type ProcessingExceptionHandler,
+  type ProductionExceptionHandler,
+  type RawRecordInfo,
 } from './errors/handlers.js';
 export {
   PunctuationType,
@@ -46,3 +62,12 @@ export type {
 export * from './dsl/index.js';
 export { ContextualProcessor } from './processor/contextual-processor.js';
 export { setLogLevel } from './util/logger.js';
+export {
+  KafkaStreams,
+  KafkaStreamsState,
+  StreamThreadExceptionResponse,
+  type KafkaStreamsOptions,
+  type StateListener,
+  type StreamsUncaughtExceptionHandler,
+} from './runtime/kafka-streams.js';
+export { closeOnSignals, type CloseOnSignalsOptions } from './runtime/signals.js';

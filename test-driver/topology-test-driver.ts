@@ -18,6 +18,7 @@ import type { MetricValue } from '../src/processor/internals/streams-metrics.js'
 import type { SessionStore } from '../src/state/session-store.js';
 import type { TimestampedWindowStore, WindowStore } from '../src/state/window-store.js';
 import { EMIT_INTERVAL_MS_KSTREAMS_WINDOWED_AGGREGATION } from '../src/operators/emit-final.js';
+import { EMIT_INTERVAL_MS_KSTREAMS_OUTER_JOIN_SPURIOUS_RESULTS_FIX } from '../src/operators/kstream-kstream-join.js';
 import { metricsOfTasks, sessionStoreOf, throwIfWindowedStore, timestampedWindowStoreOf, windowStoreOf } from './windowed-store-access.js';
 import { TestInputTopic } from './test-input-topic.js';
 import { TestOutputTopic } from './test-output-topic.js';
@@ -29,6 +30,8 @@ const DEFAULT_PROPS: StreamsProperties = {
   'bootstrap.servers': 'dummy-topology-test-driver-fake-server:9092',
   // as Java's driver: no wall-clock throttling of emit-on-window-close aggregations
   [EMIT_INTERVAL_MS_KSTREAMS_WINDOWED_AGGREGATION]: 0,
+  // nor of left/outer stream-stream joins looking for closed windows
+  [EMIT_INTERVAL_MS_KSTREAMS_OUTER_JOIN_SPURIOUS_RESULTS_FIX]: 0,
 };
 
 /**

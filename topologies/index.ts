@@ -7,8 +7,9 @@ import { Serdes, StreamsBuilder, type Serde } from '../src/index.js';
 import { TopologyTestDriver } from '../test-driver/index.js';
 import { ORDER_FILL_DEFAULTS, addOrderFill, type OrderFillOptions } from './order-fill.js';
 import { ORDER_HIERARCHY_DEFAULTS, addOrderHierarchy, type OrderHierarchyOptions } from './order-hierarchy.js';
+import { ORDER_SAGA_DEFAULTS, addOrderSaga, sagaSharedStoreName, type OrderSagaOptions } from './order-saga.js';
 import type { OrderState } from './records.js';
-import { generateOrderFlow, type SampleRecord } from './sample-data.js';
+import { generateOrderFlow, generateSagaAnswers, type SampleRecord } from './sample-data.js';
 import { SAMPLE_DEFAULTS, addSampleOrderCounts } from './sample-order-counts.js';
 import { jsonValueSerdes, type SchemaName, type ValueSerdeFactory } from './serdes.js';
 
@@ -136,6 +137,37 @@ const orderHierarchy: TopologyModule = {
   },
 };
 
+const orderSagaOptions = { joinWindowMs: ORDER_SAGA_DEFAULTS.joinWindowMs, graceMs: ORDER_SAGA_DEFAULTS.graceMs, storeType: ORDER_SAGA_DEFAULTS.storeType };
+
+const orderSaga: TopologyModule = {
+  description: 'Payment/stock saga (DOMAIN.md §3): joins payment and stock answers within a window; CONFIRMED, REJECTED, ROLLBACK, or TIMED_OUT once a partner never came; one decision per order.',
+  topics: [
+    { name: ORDER_SAGA_DEFAULTS.paymentTopic, direction: 'input', schema: 'saga-answer', description: 'payment answers (ACCEPT/REJECT), key orderId' },
+    { name: ORDER_SAGA_DEFAULTS.stockTopic, direction: 'input', schema: 'saga-answer', description: 'stock answers (ACCEPT/REJECT), key orderId' },
+    { name: ORDER_SAGA_DEFAULTS.decisionsTopic, direction: 'output', schema: 'order-decision', description: 'one decision per order' },
+  ],
+  stores: [ORDER_SAGA_DEFAULTS.viewStore, ORDER_SAGA_DEFAULTS.paymentStore, ORDER_SAGA_DEFAULTS.stockStore, sagaSharedStoreName()],
+  options: orderSagaOptions,
+  add(builder, config = {}) {
+    const t = (n: string) => topicName(config, n);
+    addOrderSaga(builder, {
+      ...(checkedOptions('order-saga', orderSagaOptions, config.options) as OrderSagaOptions),
+      paymentTopic: t(ORDER_SAGA_DEFAULTS.paymentTopic),
+      stockTopic: t(ORDER_SAGA_DEFAULTS.stockTopic),
+      decisionsTopic: t(ORDER_SAGA_DEFAULTS.decisionsTopic),
+      valueSerdes: config.valueSerdes ?? jsonValueSerdes,
+    });
+  },
+  async sample({ count, seed, topics }) {
+    return generateSagaAnswers({
+      count,
+      seed,
+      paymentTopic: topicName({ topics }, ORDER_SAGA_DEFAULTS.paymentTopic),
+      stockTopic: topicName({ topics }, ORDER_SAGA_DEFAULTS.stockTopic),
+    });
+  },
+};
+
 const sampleOrderCounts: TopologyModule = {
   description: 'Counts NEW orders per symbol (re-keys by symbol through a repartition topic).',
   topics: [
@@ -154,10 +186,11 @@ const sampleOrderCounts: TopologyModule = {
   },
 };
 
-/** The registry the CLI runs topologies from. `order-saga` joins once stream-stream joins exist. */
+/** The registry the CLI runs topologies from. */
 export const TOPOLOGIES: Readonly<Record<string, TopologyModule>> = {
   'order-fill': orderFill,
   'order-hierarchy': orderHierarchy,
+  'order-saga': orderSaga,
   'sample-order-counts': sampleOrderCounts,
 };
 

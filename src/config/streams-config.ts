@@ -1,7 +1,14 @@
 import { ConfigError } from '../errors/streams-error.js';
 import {
+  BUILT_IN_HANDLERS,
+  DefaultProductionExceptionHandler,
+  ERRORS_DEAD_LETTER_QUEUE_TOPIC_NAME_CONFIG,
   LogAndFailExceptionHandler,
+  LogAndFailProcessingExceptionHandler,
+  type ConfigurableHandler,
   type DeserializationExceptionHandler,
+  type ProcessingExceptionHandler,
+  type ProductionExceptionHandler,
 } from '../errors/handlers.js';
 import type { TimestampExtractor } from '../processor/api.js';
 import { FailOnInvalidTimestamp } from '../processor/timestamp-extractors.js';
@@ -26,6 +33,12 @@ export class StreamsConfig {
   static readonly DEFAULT_VALUE_SERDE_CLASS_CONFIG = 'default.value.serde';
   static readonly DEFAULT_TIMESTAMP_EXTRACTOR_CLASS_CONFIG = 'default.timestamp.extractor';
   static readonly DEFAULT_DESERIALIZATION_EXCEPTION_HANDLER_CLASS_CONFIG = 'default.deserialization.exception.handler';
+  /** Java 4.x's name of `default.deserialization.exception.handler` (either is accepted; this one wins). */
+  static readonly DESERIALIZATION_EXCEPTION_HANDLER_CLASS_CONFIG = 'deserialization.exception.handler';
+  static readonly DEFAULT_PRODUCTION_EXCEPTION_HANDLER_CLASS_CONFIG = 'default.production.exception.handler';
+  static readonly PRODUCTION_EXCEPTION_HANDLER_CLASS_CONFIG = 'production.exception.handler';
+  static readonly PROCESSING_EXCEPTION_HANDLER_CLASS_CONFIG = 'processing.exception.handler';
+  static readonly ERRORS_DEAD_LETTER_QUEUE_TOPIC_NAME_CONFIG = ERRORS_DEAD_LETTER_QUEUE_TOPIC_NAME_CONFIG;
   static readonly DEFAULT_DSL_STORE_CONFIG = 'default.dsl.store';
   static readonly TOPOLOGY_OPTIMIZATION_CONFIG = 'topology.optimization';
   static readonly AT_LEAST_ONCE = 'at_least_once';
@@ -87,10 +100,55 @@ export class StreamsConfig {
   }
 
   deserializationExceptionHandler(): DeserializationExceptionHandler {
-    return (
-      this.instance<DeserializationExceptionHandler>(StreamsConfig.DEFAULT_DESERIALIZATION_EXCEPTION_HANDLER_CLASS_CONFIG, 'handle') ??
-      new LogAndFailExceptionHandler()
+    return this.handler(
+      [StreamsConfig.DESERIALIZATION_EXCEPTION_HANDLER_CLASS_CONFIG, StreamsConfig.DEFAULT_DESERIALIZATION_EXCEPTION_HANDLER_CLASS_CONFIG],
+      () => new LogAndFailExceptionHandler(),
     );
+  }
+
+  /** `processing.exception.handler` (KIP-1033); default: fail. */
+  processingExceptionHandler(): ProcessingExceptionHandler {
+    return this.handler([StreamsConfig.PROCESSING_EXCEPTION_HANDLER_CLASS_CONFIG], () => new LogAndFailProcessingExceptionHandler());
+  }
+
+  /** `production.exception.handler` (or `default.production.exception.handler`); default: fail. */
+  productionExceptionHandler(): ProductionExceptionHandler {
+    return this.handler(
+      [StreamsConfig.PRODUCTION_EXCEPTION_HANDLER_CLASS_CONFIG, StreamsConfig.DEFAULT_PRODUCTION_EXCEPTION_HANDLER_CLASS_CONFIG],
+      () => new DefaultProductionExceptionHandler(),
+    );
+  }
+
+  private readonly handlers = new Map<string, ConfigurableHandler>();
+
+  /**
+   * A handler made once per config (as Java instantiates and configures it once): an instance, a class, or
+   * a built-in handler's name (e.g. `LogAndContinueExceptionHandler`), configured with the app's config.
+   */
+  private handler<T extends ConfigurableHandler>(keys: readonly string[], fallback: () => T): T {
+    const cacheKey = keys[0]!;
+    let made = this.handlers.get(cacheKey) as T | undefined;
+    if (made === undefined) {
+      const key = keys.find((k) => this.originals[k] !== undefined && this.originals[k] !== null) ?? keys[0]!;
+      const v = this.originals[key];
+      if (typeof v === 'string') {
+        const builtIn = BUILT_IN_HANDLERS[v];
+        if (builtIn === undefined) {
+          throw new ConfigError(`Invalid value ${v} for configuration ${key}: not a known handler (${Object.keys(BUILT_IN_HANDLERS).filter((n) => !n.includes('.')).join(', ')}), pass a class or an instance`);
+        }
+        made = new builtIn() as T;
+        if (typeof (made as unknown as Record<string, unknown>).handle !== 'function') throw new ConfigError(`Invalid value ${v} for configuration ${key}: not a handler of this kind`);
+      } else {
+        made = this.instance<T>(key, 'handle') ?? fallback();
+      }
+      const dlq = this.originals[ERRORS_DEAD_LETTER_QUEUE_TOPIC_NAME_CONFIG];
+      if (dlq !== undefined && dlq !== null && (typeof dlq !== 'string' || dlq === '')) {
+        throw new ConfigError(`Invalid value ${String(dlq)} for configuration ${ERRORS_DEAD_LETTER_QUEUE_TOPIC_NAME_CONFIG}: expected a topic name`);
+      }
+      made.configure?.(this.originals);
+      this.handlers.set(cacheKey, made);
+    }
+    return made;
   }
 
   private serde(key: string): Serde<unknown> | null {

@@ -20,3 +20,7 @@ export { Suppressed, BufferConfig, BufferFullStrategy } from './suppressed.js';
 export { TimeWindowedKStream } from './time-windowed-kstream.js';
 export { SessionWindowedKStream } from './session-windowed-kstream.js';
 export { Windowed, Window, TimeWindow, SessionWindow, type WindowedLike } from './windowed.js';
+export { JoinWindows } from './join-windows.js';
+export { StreamJoined } from './stream-joined.js';
+export type { ValueJoiner, ValueJoinerWithKey } from './value-joiner.js';
+export { Joined } from './joined.js';

@@ -20,6 +20,12 @@ import type { KeyValue } from '../state/key-value.js';
 import { nameOf, namedAndMaterialized, withKey } from './args.js';
 import { BranchedKStream } from './branched-kstream.js';
 import { Grouped } from './grouped.js';
+import type { GlobalKTable } from './global-ktable.js';
+import type { Joined } from './joined.js';
+import type { JoinWindows } from './join-windows.js';
+import { kstreamJoin } from './kstream-joins.js';
+import type { StreamJoined } from './stream-joined.js';
+import type { ValueJoiner, ValueJoinerWithKey } from './value-joiner.js';
 import type { InternalStreamsBuilder } from './internal-streams-builder.js';
 import { KGroupedStream } from './kgrouped-stream.js';
 import { KTable } from './ktable.js';
@@ -200,6 +206,37 @@ export class KStream<K, V> {
       this.repartitionRequired,
       namedAndStores as string[],
     );
+  }
+
+  /** Windowed inner join with another stream (joiner `(v, vo)` or `(key, v, vo)`; see `stream-stream-join.ts`). */
+  join<VO, VR>(other: KStream<K, VO>, joiner: ValueJoiner<V, VO, VR>, windows: JoinWindows, streamJoined?: StreamJoined<K, V, VO>): KStream<K, VR>;
+  join<VO, VR>(other: KStream<K, VO>, joiner: ValueJoinerWithKey<K, V, VO, VR>, windows: JoinWindows, streamJoined?: StreamJoined<K, V, VO>): KStream<K, VR>;
+  /** Stream-table join: each record joins the table's current value of its key; table updates emit nothing. */
+  join<VT, VR>(table: KTable<K, VT>, joiner: ValueJoiner<V, VT, VR>, joined?: Joined<K, V, VT>): KStream<K, VR>;
+  join<VT, VR>(table: KTable<K, VT>, joiner: ValueJoinerWithKey<K, V, VT, VR>, joined?: Joined<K, V, VT>): KStream<K, VR>;
+  /** Join with a global table, looked up by `keySelector(key, value)`. */
+  join<KG, VG, VR>(globalTable: GlobalKTable<KG, VG>, keySelector: (key: K, value: V) => KG, joiner: ValueJoiner<V, VG, VR>, named?: Named): KStream<K, VR>;
+  join<KG, VG, VR>(globalTable: GlobalKTable<KG, VG>, keySelector: (key: K, value: V) => KG, joiner: ValueJoinerWithKey<K, V, VG, VR>, named?: Named): KStream<K, VR>;
+  join(...args: unknown[]): KStream<any, any> {
+    return kstreamJoin(this, 'inner', args);
+  }
+
+  /** Windowed left join: a record without partner is emitted with null once its window and grace passed. */
+  leftJoin<VO, VR>(other: KStream<K, VO>, joiner: ValueJoiner<V, VO | null, VR>, windows: JoinWindows, streamJoined?: StreamJoined<K, V, VO>): KStream<K, VR>;
+  leftJoin<VO, VR>(other: KStream<K, VO>, joiner: ValueJoinerWithKey<K, V, VO | null, VR>, windows: JoinWindows, streamJoined?: StreamJoined<K, V, VO>): KStream<K, VR>;
+  leftJoin<VT, VR>(table: KTable<K, VT>, joiner: ValueJoiner<V, VT | null, VR>, joined?: Joined<K, V, VT>): KStream<K, VR>;
+  leftJoin<VT, VR>(table: KTable<K, VT>, joiner: ValueJoinerWithKey<K, V, VT | null, VR>, joined?: Joined<K, V, VT>): KStream<K, VR>;
+  leftJoin<KG, VG, VR>(globalTable: GlobalKTable<KG, VG>, keySelector: (key: K, value: V) => KG | null, joiner: ValueJoiner<V, VG | null, VR>, named?: Named): KStream<K, VR>;
+  leftJoin<KG, VG, VR>(globalTable: GlobalKTable<KG, VG>, keySelector: (key: K, value: V) => KG | null, joiner: ValueJoinerWithKey<K, V, VG | null, VR>, named?: Named): KStream<K, VR>;
+  leftJoin(...args: unknown[]): KStream<any, any> {
+    return kstreamJoin(this, 'left', args);
+  }
+
+  /** Windowed outer join: records of either side without partner are emitted with null once their window closed. */
+  outerJoin<VO, VR>(other: KStream<K, VO>, joiner: ValueJoiner<V | null, VO | null, VR>, windows: JoinWindows, streamJoined?: StreamJoined<K, V, VO>): KStream<K, VR>;
+  outerJoin<VO, VR>(other: KStream<K, VO>, joiner: ValueJoinerWithKey<K, V | null, VO | null, VR>, windows: JoinWindows, streamJoined?: StreamJoined<K, V, VO>): KStream<K, VR>;
+  outerJoin(...args: unknown[]): KStream<any, any> {
+    return kstreamJoin(this, 'outer', args);
   }
 
   groupByKey(grouped?: Grouped<K, V>): KGroupedStream<K, V> {

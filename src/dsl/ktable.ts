@@ -5,6 +5,8 @@ import type { Serde } from '../serde/serde.js';
 import type { KeyValue } from '../state/key-value.js';
 import { nameOf, namedAndMaterialized, withKey } from './args.js';
 import type { Grouped } from './grouped.js';
+import { tableTableJoin } from './ktable-joins.js';
+import type { ValueJoiner } from './value-joiner.js';
 import type { InternalStreamsBuilder } from './internal-streams-builder.js';
 import { KGroupedTable } from './kgrouped-table.js';
 import { KStream } from './kstream.js';
@@ -98,6 +100,33 @@ export class KTable<K, V> {
   /** Holds back updates (`Suppressed.untilWindowCloses(...)`: final window results; `untilTimeLimit(...)`). */
   suppress(suppressed: Suppressed): KTable<K, V> {
     return suppressTable(this, suppressed);
+  }
+
+  // The Materialized of a join is typed `any` in its value: a generic `Materialized.as(name)` argument would
+  // otherwise fix the result type to `unknown` before the joiner's return type is inferred.
+  /** Table-table inner join (a table: updates on either side update the result). See `ktable-joins.ts`. */
+  join<VO, VR>(other: KTable<K, VO>, joiner: ValueJoiner<V, VO, VR>, named?: Named | Materialized<K, any>, materialized?: Materialized<K, any>): KTable<K, VR> {
+    return tableTableJoin(this, other, joiner, named, materialized, 'inner');
+  }
+
+  /** Table-table left join: every row of this table, joined with the other's row or null. */
+  leftJoin<VO, VR>(
+    other: KTable<K, VO>,
+    joiner: ValueJoiner<V, VO | null, VR>,
+    named?: Named | Materialized<K, any>,
+    materialized?: Materialized<K, any>,
+  ): KTable<K, VR> {
+    return tableTableJoin(this, other, joiner, named, materialized, 'left');
+  }
+
+  /** Table-table outer join: every row of either table, joined with the other's row or null. */
+  outerJoin<VO, VR>(
+    other: KTable<K, VO>,
+    joiner: ValueJoiner<V | null, VO | null, VR>,
+    named?: Named | Materialized<K, any>,
+    materialized?: Materialized<K, any>,
+  ): KTable<K, VR> {
+    return tableTableJoin(this, other, joiner, named, materialized, 'outer');
   }
 
   toStream(named?: Named): KStream<K, V> {

@@ -1,7 +1,7 @@
 /**
- * The two pieces of kafkajs that are not public API, used only by the partition reader
- * (kafkajs-reader.ts), and checked here when first used so that a kafkajs upgrade that moves them
- * fails loudly at start-up rather than subtly at run time:
+ * The pieces of kafkajs that are not public API, checked here when first used so that a kafkajs
+ * upgrade that moves them fails loudly at start-up rather than subtly at run time. Used by the
+ * partition reader (kafkajs-reader.ts):
  *
  *  - the client's private cluster factory (one connection pool + metadata cache, configured like the
  *    client: brokers, TLS, SASL, retry, logger), whose brokers expose Fetch and ListOffsets;
@@ -90,6 +90,77 @@ function unsupported(what: string): never {
   throw new KafkaClientError(
     `This kafkajs version does not provide ${what}, which the partition reader needs (written for kafkajs 2.2.x).`,
   );
+}
+
+/**
+ * Used by the transactional producer (kafkajs-producer.ts): the same cluster factory, to give the
+ * producer's cluster a coordinator cache (`withCoordinatorCache`). kafkajs looks the transaction
+ * and group coordinators up again (a FindCoordinator round trip) before every AddPartitionsToTxn,
+ * AddOffsetsToTxn, TxnOffsetCommit and EndTxn: four extra round trips per transaction, which is most
+ * of the cost of an exactly-once commit every 100 ms.
+ */
+const COORDINATOR_ERROR = /COORDINATOR|Connection|ECONNREFUSED|BrokerNotFound/i;
+
+/**
+ * Makes something (a kafkajs producer) with `make`, whose cluster remembers the coordinators it finds
+ * for `ttlMs`. A remembered coordinator is forgotten at once when a request to it fails with a
+ * coordinator or connection error (NOT_COORDINATOR, COORDINATOR_NOT_AVAILABLE, a closed connection,
+ * ...), so kafkajs's own retry looks it up again; and when the cluster refreshes its metadata. If the
+ * factory is not found (another kafkajs version), `make` runs unchanged.
+ */
+export function withCoordinatorCache<T>(kafka: Kafka, ttlMs: number, make: () => T): T {
+  const holder = kafka as unknown as Record<symbol, unknown>;
+  const symbol = Object.getOwnPropertySymbols(kafka).find((s) => s.description === 'private:Kafka:createCluster');
+  const factory = symbol === undefined ? undefined : holder[symbol];
+  if (symbol === undefined || typeof factory !== 'function') return make();
+  holder[symbol] = (options: object) => {
+    const cluster = (factory as (options: object) => Record<string, unknown>)(options);
+    cacheCoordinators(cluster, ttlMs);
+    return cluster;
+  };
+  try {
+    return make();
+  } finally {
+    holder[symbol] = factory;
+  }
+}
+
+function cacheCoordinators(cluster: Record<string, unknown>, ttlMs: number): void {
+  const find = cluster.findGroupCoordinator;
+  const refresh = cluster.refreshMetadata;
+  if (typeof find !== 'function' || typeof refresh !== 'function') return;
+  const cache = new Map<string, { broker: object; until: number }>();
+  cluster.refreshMetadata = async (...args: unknown[]) => {
+    cache.clear();
+    return (refresh as (...a: unknown[]) => Promise<unknown>).apply(cluster, args);
+  };
+  cluster.findGroupCoordinator = async (args: { groupId: string; coordinatorType?: number }) => {
+    const key = `${args.coordinatorType ?? 0}\u0000${args.groupId}`;
+    const hit = cache.get(key);
+    if (hit !== undefined && hit.until > Date.now()) return hit.broker;
+    const broker = (await (find as (a: unknown) => Promise<object>).call(cluster, args)) as Record<string | symbol, unknown>;
+    const forget = (error: unknown): never => {
+      const e = error as { type?: string; name?: string; code?: string; message?: string } | null;
+      if (e && COORDINATOR_ERROR.test(`${e.type ?? ''} ${e.name ?? ''} ${e.code ?? ''}`)) cache.delete(key);
+      throw error;
+    };
+    const guarded = new Proxy(broker, {
+      get(target, prop) {
+        const value = Reflect.get(target, prop, target);
+        if (typeof value !== 'function') return value;
+        return (...a: unknown[]) => {
+          try {
+            const r = (value as (...x: unknown[]) => unknown).apply(target, a);
+            return r instanceof Promise ? r.catch(forget) : r;
+          } catch (error) {
+            return forget(error);
+          }
+        };
+      },
+    });
+    cache.set(key, { broker: guarded, until: Date.now() + ttlMs });
+    return guarded;
+  };
 }
 
 /** A new cluster (own connections) from the client's private factory, with the given isolation level. */

@@ -11,6 +11,9 @@
  *   write order" true even across concurrent callers.
  * - Large sends are split: kafkajs groups a request's messages by partition in time quadratic in the
  *   messages per partition, so requests are kept to `maxRecordsPerRequest` records.
+ * - Coordinators: kafkajs finds the transaction (and group) coordinator again before every
+ *   transactional request; the transactional producer's cluster remembers them instead
+ *   (`withCoordinatorCache`, kafkajs-internals.ts).
  * - Transactions: kafkajs initialises a transactional producer lazily, at its first transaction; the
  *   port's producer does it at creation (an empty transaction, which sends nothing), so that creating
  *   a task's producer fences the previous owner at once, before the task reads its committed offsets.
@@ -27,9 +30,12 @@ import type {
 } from './client-port.js';
 import { KafkaClientError, ProducerFencedError } from './errors.js';
 import { kafkaCall, toPortError } from './kafkajs-errors.js';
+import { withCoordinatorCache } from './kafkajs-internals.js';
 import { byTopic, toKafkaJsMessage, tpKey } from './kafkajs-records.js';
 
 const DEFAULT_MAX_RECORDS_PER_REQUEST = 2000;
+/** How long a transactional producer trusts a coordinator it found (forgotten at once on a coordinator error). */
+const COORDINATOR_CACHE_MS = 30_000;
 
 type SendBatch = KjsProducer['sendBatch'];
 
@@ -162,11 +168,14 @@ export class KafkaJsTransactionalProducer implements TransactionalProducer {
     onClose: () => void,
   ): Promise<KafkaJsTransactionalProducer> {
     const chosen = new WeakMap<object, number>();
-    const producer = kafka.producer({
-      ...kafkaJsProducerOptions(chosen),
-      transactionalId: config.transactionalId,
-      transactionTimeout: config.transactionTimeoutMs ?? 60_000,
-    });
+    // (coordinators remembered: see kafkajs-internals.ts)
+    const producer = withCoordinatorCache(kafka, COORDINATOR_CACHE_MS, () =>
+      kafka.producer({
+        ...kafkaJsProducerOptions(chosen),
+        transactionalId: config.transactionalId,
+        transactionTimeout: config.transactionTimeoutMs ?? 60_000,
+      }),
+    );
     await kafkaCall('connect transactional producer', () => producer.connect());
     const self = new KafkaJsTransactionalProducer(
       config.transactionalId,

@@ -3,6 +3,7 @@ import type { Record } from '../processor/record.js';
 import type { TimestampedKeyValueStore } from '../state/timestamped-key-value-store.js';
 import { ValueAndTimestamp } from '../state/value-and-timestamp.js';
 import { log } from '../util/logger.js';
+import { storeValueGetter, type KTableValueGetterSupplier } from './ktable-value-getter.js';
 import { thenMaybe, type MaybePromise } from '../util/maybe-promise.js';
 import { Change } from './change.js';
 import { TimestampedTupleForwarder, type KTableValueSource } from './tuple-forwarder.js';
@@ -21,6 +22,11 @@ export class KStreamAggregateSupplier<K, V, A> implements KTableValueSource {
     private readonly initializer: (() => A) | null,
     private readonly aggregator: (key: K, value: V, aggregate: A) => A,
   ) {}
+
+  /** Aggregates are always materialized: read from their store. */
+  view(): KTableValueGetterSupplier<K, A> {
+    return storeValueGetter(this.storeName);
+  }
 
   enableSendingOldValues(): boolean {
     this.sendOldValues = true;

@@ -5,6 +5,7 @@ import { ValueAndTimestamp } from '../state/value-and-timestamp.js';
 import { Change } from './change.js';
 import { TimestampedTupleForwarder, type KTableValueSource } from './tuple-forwarder.js';
 import { thenMaybe } from '../util/maybe-promise.js';
+import { computedValueGetter, storeValueGetter, valueGetterOf, type KTableValueGetterSupplier } from './ktable-value-getter.js';
 
 /**
  * Java's `KTableFilter` and `KTableMapValues`: compute a derived table from each change. A filtered-out value
@@ -28,6 +29,12 @@ abstract class KTableDerivedSupplier<K, V, VR> implements KTableValueSource {
   }
 
   protected abstract compute(key: K, value: V | null): VR | null;
+
+  /** Read from its own store when materialized, else computed on read from the parent's value. */
+  view(): KTableValueGetterSupplier<K, VR> {
+    if (this.queryableName !== null) return storeValueGetter(this.queryableName);
+    return computedValueGetter(valueGetterOf<K, V>(this.parent), (k, v) => this.compute(k, v));
+  }
 
   /** Java's filter skips a change that is absent on both sides, when it knows old values. */
   protected skipEmpty(): boolean {

@@ -6,6 +6,7 @@ import type { TimestampedKeyValueStore } from '../state/timestamped-key-value-st
 import { ValueAndTimestamp } from '../state/value-and-timestamp.js';
 import { Change } from './change.js';
 import { TimestampedTupleForwarder, type KTableValueSource } from './tuple-forwarder.js';
+import { storeValueGetter, type KTableValueGetterSupplier } from './ktable-value-getter.js';
 import { thenMaybe, type MaybePromise } from '../util/maybe-promise.js';
 
 /**
@@ -60,6 +61,11 @@ export class KTableAggregateSupplier<K, V, A> implements KTableValueSource {
     private readonly adder: (key: K, value: V, aggregate: A) => A,
     private readonly subtractor: (key: K, value: V, aggregate: A) => A,
   ) {}
+
+  /** Aggregates are always materialized: read from their store. */
+  view(): KTableValueGetterSupplier<K, A> {
+    return storeValueGetter(this.storeName);
+  }
 
   enableSendingOldValues(): boolean {
     this.sendOldValues = true;

@@ -6,6 +6,8 @@ import { log } from '../util/logger.js';
 import { Change } from './change.js';
 import { TimestampedTupleForwarder, type KTableValueSource } from './tuple-forwarder.js';
 import { thenMaybe } from '../util/maybe-promise.js';
+import { droppedRecords } from './emit-final.js';
+import { storeValueGetter, type KTableValueGetterSupplier } from './ktable-value-getter.js';
 
 /**
  * Java's `KTableSource` (also behind `KStream.toTable`): turns a stream of upserts into table changes,
@@ -33,6 +35,12 @@ export class KTableSourceSupplier<K, V> implements KTableValueSource {
     return true;
   }
 
+  /** Java's `materialize()` + getter: a table that is looked up (joined) must keep its store. */
+  view(): KTableValueGetterSupplier<K, V> {
+    this.queryableName ??= this.storeName;
+    return storeValueGetter(this.storeName);
+  }
+
   get(): Processor<K, V, K, Change<V>> {
     let ctx: ProcessorContext<K, Change<V>>;
     let store: TimestampedKeyValueStore<K, V> | null = null;
@@ -51,6 +59,7 @@ export class KTableSourceSupplier<K, V> implements KTableValueSource {
         if (r.key === null || r.key === undefined) {
           const m = ctx.recordMetadata();
           log.warn(`Skipping record due to null key. topic=[${m?.topic()}] partition=[${m?.partition()}] offset=[${m?.offset()}]`);
+          droppedRecords(ctx).record();
           return;
         }
         const s = store;

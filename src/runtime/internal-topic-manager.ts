@@ -1,6 +1,7 @@
 import type { StreamsConfig } from '../config/streams-config.js';
 import { TopologyError } from '../errors/topology-error.js';
 import type { Admin, NewTopic } from '../kafka/client-port.js';
+import { enforceCopartitioning } from '../topology/copartition.js';
 import type { TopologyMetadata } from './topology-metadata.js';
 
 /** The partition counts of every topic the application reads or writes internally, once set up. */
@@ -33,6 +34,9 @@ export async function setUpTopics(admin: Admin, metadata: TopologyMetadata, conf
   }
   const described = userSources.length === 0 ? [] : await admin.describeTopics(userSources);
   const counts = metadata.repartitionPartitionCounts(new Map(described.map((d) => [d.topic, d.partitions])));
+  // joined topics must be co-partitioned: checked (and repartition topics sized) before anything is created
+  const fixed = new Map(metadata.repartitionTopics().map((r) => [r.topic, r.numberOfPartitions]));
+  enforceCopartitioning(metadata.builder.copartitionGroupTopics().map((g) => g.map((t) => metadata.builder.decorateTopic(t))), counts, fixed);
   const replicationFactor = config.getNumber('replication.factor');
   const rf = replicationFactor > 0 ? { replicationFactor } : {};
   const toCreate: NewTopic[] = [];

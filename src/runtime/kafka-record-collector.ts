@@ -1,28 +1,57 @@
+import {
+  ProductionExceptionHandlerResponse,
+  handlerResult,
+  type DeadLetterQueueRecord,
+  type ErrorHandlerContext,
+  type ProductionExceptionHandler,
+} from '../errors/handlers.js';
+import { StreamsError } from '../errors/streams-error.js';
 import type { Producer, ProducerRecord, TransactionalProducer } from '../kafka/client-port.js';
-import type { Headers } from '../processor/headers.js';
+import { ProducerFencedError } from '../kafka/errors.js';
+import { Headers } from '../processor/headers.js';
+import type { ConsumerRecord } from '../processor/internals/consumer-record.js';
 import type { RecordCollector } from '../processor/internals/record-collector.js';
 import { tpKey } from '../state/internals/offset-checkpoint.js';
+import { log } from '../util/logger.js';
 
-/** Records buffered before a send is started in the background (sends on one producer stay in order). */
-const SEND_BATCH = 2_000;
+/** Records buffered before a send is started without waiting for the previous one (kept in order). */
+const SEND_BATCH = 5_000;
+
+/** The input record being processed when a record is sent (null in punctuation), for the production handler. */
+export type SourceRecord = () => ConsumerRecord | null;
 
 /**
  * Java's `RecordCollectorImpl` over the client port: sinks and changelogs hand it records; it sends them
- * in batches while processing goes on, and `flush` waits until every record is acknowledged, so that a
- * commit never covers input whose output is not durable. It remembers the offset of the last record written
- * to each partition (changelog checkpoints). Under exactly-once the producer is the task's transactional
- * producer and a transaction is begun before the first send of each commit interval.
+ * in the background while processing goes on, and `flush` waits until every record is acknowledged, so that
+ * a commit never covers input whose output is not durable. It remembers the offset of the last record
+ * written to each partition (changelog checkpoints). Under exactly-once the producer is the task's
+ * transactional producer and a transaction is begun before the first send of each commit interval.
+ *
+ * Batching without a linger timer: records buffered while a send is in flight go out together as soon as it
+ * completes (or once `SEND_BATCH` are buffered); a record buffered while nothing is in flight goes out at
+ * the end of the current turn of the event loop, with whatever else that turn produced.
+ *
+ * A failed send (other than a fenced producer, which means the task migrated) goes to the production
+ * exception handler, record by record: CONTINUE drops the record, FAIL (the default) fails the task.
  */
 export class KafkaRecordCollector implements RecordCollector {
   private buffer: ProducerRecord[] = [];
+  private sources: Array<ConsumerRecord | null> = [];
   private inFlight: Promise<void> = Promise.resolve();
+  private sending = 0;
+  private scheduled = false;
   private failure: unknown = null;
   private readonly written = new Map<string, number>();
+  /** Records dropped by the production exception handler. */
+  dropped = 0;
 
   constructor(
     private readonly producer: Producer | TransactionalProducer,
     private readonly partitionCount: (topic: string) => number,
     private readonly transactional: boolean,
+    private readonly handler: ProductionExceptionHandler | null = null,
+    private readonly taskId = '',
+    private readonly sourceRecord: SourceRecord | null = null,
   ) {}
 
   send(topic: string, key: Buffer | null, value: Buffer | null, headers: Headers, timestamp: number, partition: number | null): void {
@@ -33,9 +62,17 @@ export class KafkaRecordCollector implements RecordCollector {
       key,
       value,
       timestamp,
-      headers: headers.toArray(),
+      headers: headers.size === 0 ? [] : headers.toArray(),
     });
+    if (this.sourceRecord !== null) this.sources.push(this.sourceRecord());
     if (this.buffer.length >= SEND_BATCH) this.startSend();
+    else if (this.sending === 0 && !this.scheduled) {
+      this.scheduled = true;
+      setImmediate(() => {
+        this.scheduled = false;
+        if (this.sending === 0) this.startSend();
+      });
+    }
   }
 
   partitionsFor(topic: string): number {
@@ -46,6 +83,7 @@ export class KafkaRecordCollector implements RecordCollector {
   async flush(): Promise<void> {
     this.startSend();
     await this.inFlight;
+    if (this.buffer.length > 0) return this.flush();
     if (this.failure !== null) throw this.failure;
   }
 
@@ -61,25 +99,119 @@ export class KafkaRecordCollector implements RecordCollector {
   /** Drops unsent records (after an abort or a fenced producer: their transaction never commits). */
   discard(): void {
     this.buffer = [];
+    this.sources = [];
     this.failure = null;
   }
 
   private startSend(): void {
     if (this.buffer.length === 0) return;
     const batch = this.buffer;
+    const sources = this.sources;
     this.buffer = [];
+    this.sources = [];
+    this.sending++;
     this.inFlight = this.inFlight.then(async () => {
-      if (this.failure !== null) return;
       try {
-        if (this.transactional) {
-          const txn = this.producer as TransactionalProducer;
-          if (!txn.inTransaction) await txn.begin();
+        if (this.failure !== null) return;
+        try {
+          if (this.transactional) {
+            const txn = this.producer as TransactionalProducer;
+            if (!txn.inTransaction) await txn.begin();
+          }
+          const sent = await this.producer.send(batch);
+          for (const m of sent) this.written.set(tpKey(m.topic, m.partition), m.offset);
+        } catch (e) {
+          await this.onSendError(batch, sources, e);
         }
-        const sent = await this.producer.send(batch);
-        for (const m of sent) this.written.set(tpKey(m.topic, m.partition), m.offset);
-      } catch (e) {
-        this.failure = e;
+      } finally {
+        this.sending--;
+        // what was buffered meanwhile goes out now, as one batch
+        if (this.sending === 0 && this.buffer.length > 0 && this.failure === null) this.startSend();
       }
     });
   }
+
+  private contextOf(source: ConsumerRecord | null): ErrorHandlerContext {
+    return {
+      topic: source?.topic ?? null,
+      partition: source?.partition ?? -1,
+      offset: source?.offset ?? -1,
+      timestamp: source?.timestamp ?? -1,
+      headers: source?.headers ?? new Headers(),
+      processorNodeId: null,
+      taskId: this.taskId,
+      sourceRawKey: source?.key ?? null,
+      sourceRawValue: source?.value ?? null,
+    };
+  }
+
+  /**
+   * A send failed. A fenced producer fails the task (it migrated). Otherwise, since one request carries
+   * many records, the records of a failed batch are sent again one by one, so that only those that fail
+   * on their own (e.g. too large) go to the production exception handler, as Java's per-record callback.
+   */
+  private async onSendError(batch: ProducerRecord[], sources: Array<ConsumerRecord | null>, error: unknown): Promise<void> {
+    if (fencedOrNoHandler(error, this.handler)) {
+      this.failure = error;
+      return;
+    }
+    const deadLetters: DeadLetterQueueRecord[] = [];
+    let dropped = 0;
+    for (const [i, r] of batch.entries()) {
+      let cause = error;
+      if (batch.length > 1) {
+        try {
+          const [m] = await this.producer.send([r]);
+          if (m !== undefined) this.written.set(tpKey(m.topic, m.partition), m.offset);
+          continue;
+        } catch (e) {
+          if (fencedOrNoHandler(e, this.handler)) {
+            this.failure = e;
+            return;
+          }
+          cause = e;
+        }
+      }
+      const context = this.contextOf(sources[i] ?? null);
+      const result = handlerResult(
+        this.handler!.handle(
+          context,
+          {
+            topic: r.topic,
+            ...(r.partition === undefined ? {} : { partition: r.partition }),
+            key: r.key ?? null,
+            value: r.value,
+            timestamp: r.timestamp ?? Date.now(),
+            headers: new Headers(r.headers ?? []),
+          },
+          cause,
+        ),
+      );
+      deadLetters.push(...(result.deadLetterQueueRecords ?? []));
+      const reason = cause instanceof Error ? cause.message : String(cause);
+      if (result.response !== ProductionExceptionHandlerResponse.CONTINUE) {
+        const where = context.topic === null ? '' : ` (from topic=${context.topic}, partition=${context.partition}, offset=${context.offset})`;
+        this.failure = new StreamsError(
+          `Error encountered sending record to topic ${r.topic}${where}: ${reason}. The production exception handler chose to FAIL: no more records are sent.`,
+          { cause },
+        );
+        break;
+      }
+      log.warn(`Error sending a record to topic ${r.topic}: ${reason}; the production exception handler chose to continue: the record is dropped`);
+      dropped++;
+    }
+    this.dropped += dropped;
+    if (deadLetters.length > 0) {
+      try {
+        await this.producer.send(deadLetters.map((d) => ({ topic: d.topic, key: d.key, value: d.value, timestamp: d.timestamp ?? Date.now(), headers: d.headers.toArray() })));
+      } catch (e) {
+        log.error(`Could not write ${deadLetters.length} dead letter(s): ${e instanceof Error ? e.message : String(e)}`);
+      }
+    }
+  }
+
+}
+
+function fencedOrNoHandler(error: unknown, handler: ProductionExceptionHandler | null): boolean {
+  return handler === null || error instanceof ProducerFencedError;
 }

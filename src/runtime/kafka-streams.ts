@@ -3,7 +3,6 @@ import { StreamsConfig, type StreamsProperties } from '../config/streams-config.
 import { ConfigError, StreamsError } from '../errors/streams-error.js';
 import { createKafkaJsClient } from '../kafka/kafkajs-adapter.js';
 import type { KafkaClient } from '../kafka/client-port.js';
-import { ProducerFencedError } from '../kafka/errors.js';
 import type { StateRestoreListener } from '../processor/internals/changelog-reader.js';
 import type { StreamTask } from '../processor/internals/stream-task.js';
 import { StateDirectory } from '../state/internals/state-directory.js';
@@ -12,7 +11,7 @@ import type { Topology } from '../topology/topology.js';
 import { log } from '../util/logger.js';
 import { GlobalStreamThread } from './global-stream-thread.js';
 import { setUpTopics } from './internal-topic-manager.js';
-import { StreamThread } from './stream-thread.js';
+import { StreamThread, fencedCause } from './stream-thread.js';
 import { TopologyMetadata } from './topology-metadata.js';
 
 /** Java's `KafkaStreams.State`. */
@@ -63,6 +62,9 @@ export class KafkaStreams {
   private readonly processId = randomUUID();
   private readonly rebalancing = new Set<string>();
   private threadCounter = 0;
+  /** Threads that failed and are being stopped. */
+  private readonly stopping: Promise<void>[] = [];
+  private fatalError: Error | null = null;
   private threadOptions: Omit<ConstructorParameters<typeof StreamThread>[0], 'name' | 'onRunning' | 'onRebalance' | 'onFailure'> | null = null;
 
   constructor(
@@ -173,17 +175,22 @@ export class KafkaStreams {
     ]);
   }
 
-  private async addThread(): Promise<void> {
+  private async addThread(requestShutdown = false): Promise<void> {
     const name = `${this.config.getString('application.id')}-${this.processId}-StreamThread-${++this.threadCounter}`;
     const thread: StreamThread = new StreamThread({
       ...this.threadOptions!,
       name,
+      requestShutdown,
       onRunning: () => undefined,
       onRebalance: (rebalancing) => this.onRebalance(name, rebalancing),
       onFailure: (e) => this.onThreadFailure(thread, e),
+      onShutdownRequested: () => {
+        this.fatalError ??= new StreamsError('An instance of the application requested its shutdown (SHUTDOWN_APPLICATION)');
+        void this.shutdown(KafkaStreamsState.PENDING_ERROR, KafkaStreamsState.ERROR);
+      },
     });
     this.threads.push(thread);
-    this.rebalancing.add(name);
+    this.onRebalance(name, true);
     await thread.start();
   }
 
@@ -194,25 +201,62 @@ export class KafkaStreams {
     else if (this.currentState === KafkaStreamsState.REBALANCING && this.rebalancing.size === 0) this.setState(KafkaStreamsState.RUNNING);
   }
 
+  /**
+   * A stream thread (or the global thread, `thread` null) failed and stopped. A fenced task only means
+   * another instance took it over: the thread is replaced, and rejoins. Otherwise the uncaught exception
+   * handler decides (default SHUTDOWN_CLIENT, as Java 4.x): replace the thread, shut this client down
+   * (PENDING_ERROR, then ERROR), or ask every instance of the application to shut down.
+   */
   private onThreadFailure(thread: StreamThread | null, error: Error): void {
-    if (this.currentState === KafkaStreamsState.PENDING_SHUTDOWN || this.currentState === KafkaStreamsState.NOT_RUNNING) return;
-    // a fenced task only means another instance took it over: rejoin with a new thread
-    const fenced = thread !== null && error instanceof ProducerFencedError;
+    if (this.shutdownPromise !== null) return;
+    const fenced = thread !== null && fencedCause(error) !== null;
     if (fenced) log.warn(`${thread.name}: its tasks were fenced (migrated to another instance): replacing the thread, which rejoins the group`);
-    const response = fenced ? StreamThreadExceptionResponse.REPLACE_THREAD : (this.exceptionHandler?.(error) ?? StreamThreadExceptionResponse.SHUTDOWN_CLIENT);
-    if (response === StreamThreadExceptionResponse.REPLACE_THREAD && thread !== null) {
+    let response = StreamThreadExceptionResponse.REPLACE_THREAD;
+    if (!fenced) {
+      try {
+        response = this.exceptionHandler?.(error) ?? StreamThreadExceptionResponse.SHUTDOWN_CLIENT;
+      } catch (e) {
+        log.error(`the uncaught exception handler threw: ${String(e)}`);
+        response = StreamThreadExceptionResponse.SHUTDOWN_CLIENT;
+      }
+    }
+    if (response === StreamThreadExceptionResponse.REPLACE_THREAD && thread === null) {
+      log.error('the global stream thread cannot be replaced: shutting down the client');
+      response = StreamThreadExceptionResponse.SHUTDOWN_CLIENT;
+    }
+    if (!fenced) log.error(`stream thread ${thread?.name ?? 'global'} failed; the uncaught exception handler chose ${response}: ${error.message}`);
+    let stopped: Promise<void> = Promise.resolve();
+    if (thread !== null) {
       this.threads.splice(this.threads.indexOf(thread), 1);
-      this.rebalancing.delete(thread.name);
-      void thread
-        .stop()
-        .then(() => this.addThread())
+      this.onRebalance(thread.name, false);
+      stopped = thread.stop();
+      this.stopping.push(stopped);
+    }
+    if (response === StreamThreadExceptionResponse.REPLACE_THREAD) {
+      // once the failed thread has released its tasks (and their state directories)
+      void stopped
+        .then(() => (this.shutdownPromise === null ? this.addThread() : undefined))
         .catch((e: unknown) => this.onThreadFailure(null, e instanceof Error ? e : new Error(String(e))));
       return;
     }
+    this.fatalError ??= error;
     if (response === StreamThreadExceptionResponse.SHUTDOWN_APPLICATION) {
-      log.warn('SHUTDOWN_APPLICATION shuts down this client only: requesting the shutdown of the other instances is not supported yet');
+      // as Java: a thread joins the group only to tell the leader, whose assignment tells every instance
+      // (this one included) to shut down; should that not happen in time, this client shuts down anyway
+      const fallback = setTimeout(() => void this.shutdown(KafkaStreamsState.PENDING_ERROR, KafkaStreamsState.ERROR), 30_000);
+      fallback.unref();
+      void this.addThread(true).catch((e: unknown) => {
+        log.error(`could not ask the other instances to shut down: ${String(e)}`);
+        void this.shutdown(KafkaStreamsState.PENDING_ERROR, KafkaStreamsState.ERROR);
+      });
+      return;
     }
     void this.shutdown(KafkaStreamsState.PENDING_ERROR, KafkaStreamsState.ERROR);
+  }
+
+  /** The error that put the client in ERROR (null if none). */
+  error(): Error | null {
+    return this.fatalError;
   }
 
   private shutdownPromise: Promise<void> | null = null;
@@ -221,7 +265,7 @@ export class KafkaStreams {
     if (this.shutdownPromise !== null) return this.shutdownPromise;
     this.setState(pending);
     this.shutdownPromise = (async () => {
-      await Promise.all(this.threads.map((t) => t.stop()));
+      await Promise.all([...this.threads.map((t) => t.stop()), ...this.stopping]);
       await this.global?.stop();
       await this.client?.close().catch(() => undefined);
       this.stateDirectory.close();

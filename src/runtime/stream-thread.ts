@@ -12,7 +12,7 @@ import type {
   TransactionalProducer,
 } from '../kafka/client-port.js';
 import { taskTransactionalId } from '../kafka/client-port.js';
-import { ProducerFencedError } from '../kafka/errors.js';
+import { KafkaClientError, ProducerFencedError } from '../kafka/errors.js';
 import { Headers } from '../processor/headers.js';
 import type { StateRestoreListener } from '../processor/internals/changelog-reader.js';
 import { StreamTask } from '../processor/internals/stream-task.js';
@@ -43,6 +43,13 @@ export interface StreamThreadOptions {
   readonly onRebalance: (rebalancing: boolean) => void;
   /** Called when the thread failed and stopped: the client decides (uncaught exception handler). */
   readonly onFailure: (error: Error) => void;
+  /**
+   * SHUTDOWN_APPLICATION: this thread joins only to ask the group's leader to shut every instance down
+   * (its subscription says so; it takes no tasks).
+   */
+  readonly requestShutdown?: boolean;
+  /** The group's leader asked every instance to shut down (an instance's uncaught handler chose SHUTDOWN_APPLICATION). */
+  readonly onShutdownRequested?: () => void;
 }
 
 interface ActiveTask {
@@ -55,7 +62,25 @@ interface ActiveTask {
   dirty: boolean;
 }
 
+/** How long a stream thread keeps trying to join its group when joining fails with a retriable error. */
+const JOIN_RETRY_MS = 120_000;
+
 const key = (tp: TopicPartition): string => `${tp.topic}:${tp.partition}`;
+
+/** Waits for all, then throws the first failure (none is left running behind the caller's back). */
+async function settleAll(work: ReadonlyArray<Promise<unknown> | unknown>): Promise<void> {
+  const results = await Promise.allSettled(work);
+  const failed = results.find((r): r is PromiseRejectedResult => r.status === 'rejected');
+  if (failed !== undefined) throw failed.reason;
+}
+
+/** The fenced-producer error in `e`'s cause chain, if any: the task migrated to another instance. */
+export function fencedCause(e: unknown): ProducerFencedError | null {
+  for (let c: unknown = e, i = 0; c !== null && c !== undefined && i < 10; c = (c as { cause?: unknown }).cause, i++) {
+    if (c instanceof ProducerFencedError) return c;
+  }
+  return null;
+}
 
 /**
  * Java's `StreamThread` (with its `TaskManager`): one member of the application's consumer group. It owns
@@ -108,24 +133,40 @@ export class StreamThread {
         previousTasks: [...this.tasks.keys(), ...this.suspended.keys()],
         tasksWithState: this.o.stateDirectory.listTaskDirectories(),
         applicationServer: (config.get('application.server') as string | undefined) ?? null,
+        ...(this.o.requestShutdown ? { shutdownRequested: true } : {}),
       }),
     );
-    this.consumer = client.groupConsumer({
+    const consumerConfig = {
       groupId: appId,
       topics: this.o.sourceTopics,
       assignor,
-      isolationLevel: this.eos ? 'read_committed' : 'read_uncommitted',
-      autoOffsetReset: 'earliest',
+      isolationLevel: this.eos ? ('read_committed' as const) : ('read_uncommitted' as const),
+      autoOffsetReset: 'earliest' as const,
       sessionTimeoutMs: Number(config.get('session.timeout.ms') ?? 45_000),
       heartbeatIntervalMs: Number(config.get('heartbeat.interval.ms') ?? 3_000),
-    });
-    await this.consumer.start({
-      onBatch: (batch, ctx) => this.exclusive(() => this.onBatch(batch, ctx)),
-      onPartitionsRevoked: () => this.exclusive(() => this.onRevoked()),
-      onPartitionsAssigned: (assignment) => this.exclusive(() => this.onAssigned(assignment)),
-      onRebalancing: () => this.o.onRebalance(true),
-      onError: (e) => this.fail(e),
-    });
+    };
+    // joining may meet passing conditions (a coordinator still loading its group data on a fresh broker,
+    // a leader being elected): try again for a while, as Java's consumer keeps polling
+    const deadline = Date.now() + JOIN_RETRY_MS;
+    for (let attempt = 1; ; attempt++) {
+      this.consumer = client.groupConsumer(consumerConfig);
+      try {
+        await this.consumer.start({
+          onBatch: (batch, ctx) => this.exclusive(() => this.onBatch(batch, ctx)),
+          onPartitionsRevoked: () => this.exclusive(() => this.onRevoked()),
+          onPartitionsAssigned: (assignment) => this.exclusive(() => this.onAssigned(assignment)),
+          onRebalancing: () => this.o.onRebalance(true),
+          onError: (e) => this.fail(e),
+        });
+        break;
+      } catch (e) {
+        await this.consumer.close().catch(() => undefined);
+        const retriable = e instanceof KafkaClientError && e.retriable && this.tasks.size === 0 && this.suspended.size === 0;
+        if (this.stopped || !retriable || Date.now() > deadline) throw e;
+        log.warn(`${this.name}: joining the group failed (${(e as Error).message}); trying again`);
+        await new Promise((r) => setTimeout(r, Math.min(5_000, 200 * attempt)));
+      }
+    }
     this.timer = setInterval(() => void this.exclusive(() => this.tick()).catch((e: unknown) => this.fail(e)), Math.min(100, this.commitIntervalMs));
     this.o.onRunning();
   }
@@ -207,16 +248,22 @@ export class StreamThread {
     if (Date.now() - this.lastCommit >= this.commitIntervalMs) await this.commitAll();
   }
 
+  /**
+   * Commits every task that processed something (or asked for a commit). The tasks' flushes run side by
+   * side (each task has its own stores and collector; under exactly-once its own producer), so their sends
+   * and transaction round trips overlap instead of queueing one task after the other.
+   */
   private async commitAll(): Promise<void> {
     this.lastCommit = Date.now();
+    const due = [...this.tasks.values()].filter((a) => a.dirty || a.task.commitRequested());
+    if (due.length === 0) return;
     if (this.eos) {
-      for (const active of this.tasks.values()) if (active.dirty || active.task.commitRequested()) await this.commitTransaction(active);
+      await settleAll(due.map((a) => this.commitTransaction(a)));
       return;
     }
+    await settleAll(due.map((a) => a.task.commit()));
     const offsets: TopicPartitionOffset[] = [];
-    for (const active of this.tasks.values()) {
-      if (!active.dirty && !active.task.commitRequested()) continue;
-      await active.task.commit();
+    for (const active of due) {
       offsets.push(...this.consumedOffsets(active));
       active.dirty = false;
     }
@@ -257,6 +304,17 @@ export class StreamThread {
 
   private async onAssigned(assignment: Assignment): Promise<void> {
     const info = decodeJson<AssignmentInfo>(assignment.userData);
+    if (info?.error === 'SHUTDOWN_REQUESTED' || this.o.requestShutdown) {
+      // the application shuts down: no tasks; what was suspended was committed at revocation
+      await this.closeTasks([...this.suspended.values()], true);
+      this.suspended.clear();
+      this.o.onRebalance(false);
+      if (info?.error === 'SHUTDOWN_REQUESTED') {
+        log.warn(`${this.name}: the application is shutting down (an instance requested it: SHUTDOWN_APPLICATION)`);
+        this.o.onShutdownRequested?.();
+      }
+      return;
+    }
     const taskIds = new Set(info?.activeTasks ?? this.tasksOf(assignment.topicPartitions));
     // tasks that moved elsewhere: close them cleanly (their state was committed at revocation)
     const gone = [...this.suspended.values()].filter((a) => !taskIds.has(a.spec.id));
@@ -283,8 +341,16 @@ export class StreamThread {
     if (!this.o.stateDirectory.lock(id)) throw new Error(`${this.name}: the state directory of task ${id} is locked by another live instance`);
     const appId = config.getString('application.id');
     const producer = this.eos ? await client.transactionalProducer({ transactionalId: taskTransactionalId(appId, id), transactionTimeoutMs: 10_000 }) : null;
-    const collector = new KafkaRecordCollector(producer ?? this.producer!, (topic) => this.o.partitionCounts.get(topic) ?? 1, this.eos);
-    const task = new StreamTask({
+    let task: StreamTask | null = null;
+    const collector = new KafkaRecordCollector(
+      producer ?? this.producer!,
+      (topic) => this.o.partitionCounts.get(topic) ?? 1,
+      this.eos,
+      config.productionExceptionHandler(),
+      id,
+      () => task?.sourceRecord() ?? null,
+    );
+    task = new StreamTask({
       id,
       plan: metadata.subtopology(spec.subtopology).plan,
       builder: metadata.builder,
@@ -331,7 +397,7 @@ export class StreamThread {
    * producer means another instance owns the task now; the client replaces the thread, which rejoins.
    */
   private async onProcessingError(e: unknown): Promise<never> {
-    if (e instanceof ProducerFencedError) log.warn(`${this.name}: a task was fenced (another instance took it over)`);
+    if (fencedCause(e) !== null) log.warn(`${this.name}: a task was fenced (another instance took it over)`);
     this.failed = true;
     await this.closeTasks([...this.tasks.values(), ...this.suspended.values()], false);
     this.tasks.clear();
@@ -344,8 +410,9 @@ export class StreamThread {
     if (this.stopped || this.reported) return;
     this.reported = true;
     this.failed = true;
-    const error = e instanceof Error ? e : new Error(String(e));
-    log.error(`${this.name} failed: ${error.message}`);
+    const error = fencedCause(e) ?? (e instanceof Error ? e : new Error(String(e)));
+    if (error instanceof ProducerFencedError) log.warn(`${this.name}: ${error.message}`);
+    else log.error(`${this.name} failed: ${error.message}`);
     this.o.onFailure(error);
   }
 }

@@ -10,6 +10,8 @@ export interface SubscriptionInfo {
   readonly tasksWithState: readonly string[];
   /** `application.server` (host:port) for interactive queries, or null. */
   readonly applicationServer: string | null;
+  /** An instance's uncaught exception handler chose SHUTDOWN_APPLICATION (Java's AssignorError.SHUTDOWN_REQUESTED). */
+  readonly shutdownRequested?: boolean;
 }
 
 /** What the leader tells each member (Java's `AssignmentInfo`, as JSON). */
@@ -17,6 +19,8 @@ export interface AssignmentInfo {
   readonly activeTasks: readonly string[];
   /** application.server -> the source partitions whose tasks it hosts (for key routing). */
   readonly partitionsByHost: Readonly<Record<string, ReadonlyArray<{ topic: string; partition: number }>>>;
+  /** Set when every instance must shut down (then no tasks are given). */
+  readonly error?: 'SHUTDOWN_REQUESTED';
 }
 
 export const encodeJson = (value: unknown): Buffer => Buffer.from(JSON.stringify(value), 'utf8');
@@ -48,6 +52,10 @@ export class StreamsPartitionAssignor implements PartitionAssignor {
     const tasks = this.tasksFor(context.partitionsPerTopic);
     const members = [...context.members].sort((a, b) => (a.memberId < b.memberId ? -1 : 1));
     const infos = new Map(members.map((m) => [m.memberId, decodeJson<SubscriptionInfo>(m.userData)]));
+    if ([...infos.values()].some((i) => i?.shutdownRequested === true)) {
+      const shutdown = encodeJson({ activeTasks: [], partitionsByHost: {}, error: 'SHUTDOWN_REQUESTED' } satisfies AssignmentInfo);
+      return new Map(members.map((m) => [m.memberId, { topicPartitions: [], userData: shutdown }]));
+    }
     const owned = new Map<string, string[]>(members.map((m) => [m.memberId, []]));
     const capacity = Math.ceil(tasks.length / Math.max(1, members.length));
     const unassigned = new Set(tasks.map((t) => t.id));

@@ -210,6 +210,29 @@ export class InternalTopologyBuilder {
     this.copartitionGroups.push([...sourceNames]);
   }
 
+  /** The DSL's joins: the sources upstream of the given nodes (within their sub-topology) must be co-partitioned. */
+  copartitionUpstreamSources(nodeNames: readonly string[]): void {
+    const sources = new Set<string>();
+    const visit = (name: string): void => {
+      const f = this.nodeFactories.get(name);
+      if (f === undefined) return;
+      if (f.kind === 'source') sources.add(name);
+      else f.predecessors.forEach(visit);
+    };
+    nodeNames.forEach(visit);
+    this.copartitionSources([...sources]);
+  }
+
+  /** The (undecorated) topics of each co-partition group: each group's topics need equal partition counts. */
+  copartitionGroupTopics(): string[][] {
+    return this.copartitionGroups.map((group) =>
+      group.flatMap((name) => {
+        const f = this.nodeFactories.get(name);
+        return f?.kind === 'source' && f.topics !== null ? f.topics : [];
+      }),
+    );
+  }
+
   /** Java's `decorateTopic`: internal topics are prefixed with the application id at run time. */
   decorateTopic(topic: string): string {
     if (!this.internalTopics.has(topic)) return topic;

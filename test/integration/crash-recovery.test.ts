@@ -1,7 +1,7 @@
 /**
  * Crashes: the counting app (fixtures/counting-app.ts: re-key through a repartition topic, then count and
  * sum per key in a changelogged store) runs in a child process over 100k input records, produced while
- * it runs; the test SIGKILLs it at random moments six times (during start-up, restoration, rebalances and
+ * it runs; the test SIGKILLs it at random moments five times (during start-up, restoration, rebalances and
  * processing) and restarts it with the same application.id and state directory.
  *  - exactly_once_v2: a read_committed reader then sees, per key, every count exactly once and in order,
  *    each step adding the amount of the record it names, and the final totals equal the oracle's.
@@ -26,7 +26,7 @@ import {
 const RECORDS = 100_000;
 const KEYS = 500;
 const PARTITIONS = 4;
-const KILLS = 6;
+const KILLS = 5;
 
 async function runWithCrashes(guarantee: 'exactly_once_v2' | 'at_least_once') {
   const input = uniqueName('crash-in');
@@ -88,6 +88,8 @@ describe('KafkaStreams under SIGKILL crashes and restarts (child process, real b
   it('at_least_once: nothing missing (duplicates allowed), final counts at least the oracle', async () => {
     const records = await runWithCrashes('at_least_once');
     expect(missingIds(records, RECORDS)).toEqual([]);
+    // (what at-least-once allows: work redone after a crash shows up twice, which the exactly-once check flags)
+    console.log(`[crash at_least_once] ${records.length} results for ${RECORDS} inputs; exactly-once check: ${exactlyOnceProblems(records, RECORDS, KEYS).length} problem(s)`);
     const expected = oracle(RECORDS, KEYS);
     const seen = byKey(records);
     for (const [key, e] of expected) {

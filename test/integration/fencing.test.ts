@@ -63,7 +63,6 @@ describe('KafkaStreams fencing of a paused instance (exactly_once_v2, child proc
       await a.waitFor('tasks again after rejoining', (x) => x.tasks().length > 0 && b.tasks().length < 2 * PARTITIONS && x.state() === 'RUNNING', 60_000);
       await producing;
       await a.waitFor('every input record in the output', () => follower.ids.size >= RECORDS, 90_000);
-      console.log('A stderr:', a.stderr.slice(0, 4000), 'A events', JSON.stringify(a.events));
       for (const app of [a, b]) app.signal('SIGTERM');
       for (const app of [a, b]) expect((await app.exited).code, `${app.name} stderr:\n${app.stderr.slice(-2000)}`).toBe(0);
     } finally {

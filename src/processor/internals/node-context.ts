@@ -27,6 +27,11 @@ export interface TaskContext {
   requestCommit(): void;
   /** The task's metrics registry (absent in contexts that keep none). */
   metrics?(): StreamsMetrics;
+  /**
+   * A processor threw while processing `record`: true when the processing exception handler says to drop
+   * the record there and go on (absent: always fail).
+   */
+  handleProcessingError?(processorNodeId: string, record: Record<unknown, unknown>, error: unknown): boolean;
 }
 
 /**

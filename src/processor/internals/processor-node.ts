@@ -1,5 +1,6 @@
 import { ProcessingError } from '../../errors/topology-error.js';
 import { StreamsError } from '../../errors/streams-error.js';
+import { KafkaClientError } from '../../kafka/errors.js';
 import { isPromise, type MaybePromise } from '../../util/maybe-promise.js';
 import type { Processor, ProcessorContext } from '../api.js';
 import type { Record } from '../record.js';
@@ -67,13 +68,23 @@ export class ProcessorNode<KIn = any, VIn = any, KOut = any, VOut = any> {
     try {
       result = this.doProcess(record);
     } catch (e) {
-      throw this.wrap(e);
+      return this.failed(record, e);
     }
     const ctx = this.ctx!;
     if (!isPromise(result) && ctx.pending === null && ctx.failure === null) return;
-    return this.settle(result, ctx).catch((e: unknown) => {
-      throw this.wrap(e);
-    });
+    return this.settle(result, ctx).catch((e: unknown) => this.failed(record, e));
+  }
+
+  /**
+   * This node's processor failed on `record`: the processing exception handler may drop the record here and
+   * let processing go on (KIP-1033); otherwise the failure is attributed to this node. A failure already
+   * attributed below (a ProcessingError) goes up as is, and so does a Kafka client failure met by a send
+   * (e.g. a fenced producer: the task migrated, which the runtime must recognise).
+   */
+  private failed(record: Record<KIn, VIn>, e: unknown): void {
+    if (e instanceof KafkaClientError) throw e;
+    if (!(e instanceof ProcessingError) && this.ctx?.task.handleProcessingError?.(this.name, record as Record<unknown, unknown>, e) === true) return;
+    throw this.wrap(e);
   }
 
   /**

@@ -1,5 +1,11 @@
 import type { StreamsConfig } from '../../config/streams-config.js';
-import { DeserializationHandlerResponse } from '../../errors/handlers.js';
+import {
+  DeserializationHandlerResponse,
+  ERRORS_DEAD_LETTER_QUEUE_TOPIC_NAME_CONFIG,
+  ProcessingHandlerResponse,
+  handlerResult,
+  type DeadLetterQueueRecord,
+} from '../../errors/handlers.js';
 import { StreamsError } from '../../errors/streams-error.js';
 import type { Serde } from '../../serde/serde.js';
 import type { RecordCache } from '../../state/internals/record-cache.js';
@@ -20,7 +26,7 @@ import { ProcessorRecordContext } from './record-context.js';
 import { RecordQueue } from './record-queue.js';
 import { SinkNode } from './sink-node.js';
 import { SourceNode } from './source-node.js';
-import { StreamsMetrics } from './streams-metrics.js';
+import { StreamsMetrics, droppedRecordsSensor } from './streams-metrics.js';
 import { FailOnInvalidTimestamp } from '../timestamp-extractors.js';
 
 export interface StreamTaskOptions {
@@ -65,6 +71,8 @@ export class StreamTask implements TaskContext {
   private readonly systemPunctuations = new PunctuationQueue();
   private readonly sourceByTopic = new Map<string, SourceNode | undefined>();
   private currentContext = ProcessorRecordContext.forPunctuation(UNKNOWN);
+  /** The input record being processed (null during punctuation): what error handlers and dead letters see. */
+  private currentRaw: ConsumerRecord | null = null;
   private streamTimeMs = UNKNOWN;
   private appId: string | null = null;
   private seq = 0;
@@ -183,6 +191,7 @@ export class StreamTask implements TaskContext {
     const raw = stamped.raw;
     if (stamped.timestamp > this.streamTimeMs) this.streamTimeMs = stamped.timestamp;
     this.currentContext = new ProcessorRecordContext(stamped.timestamp, raw.offset, raw.partition, raw.topic, raw.headers);
+    this.currentRaw = raw;
     next.consumedOffset = raw.offset;
     this.commitNeeded = true;
     const r = next.source.process(new Record(stamped.key, stamped.value, stamped.timestamp, raw.headers));
@@ -198,8 +207,12 @@ export class StreamTask implements TaskContext {
         key = q.source.deserializeKey(raw.topic, raw.key, raw.headers);
         value = q.source.deserializeValue(raw.topic, raw.value, raw.headers);
       } catch (e) {
-        const response = this.options.config.deserializationExceptionHandler().handle(raw, e);
-        if (response === DeserializationHandlerResponse.CONTINUE) continue;
+        const result = handlerResult(this.options.config.deserializationExceptionHandler().handle(raw, e));
+        this.sendDeadLetters(result.deadLetterQueueRecords, raw.timestamp);
+        if (result.response === DeserializationHandlerResponse.CONTINUE) {
+          droppedRecordsSensor(this.taskMetrics, this.id).record();
+          continue;
+        }
         throw new StreamsError(
           `Deserialization exception handler is set to fail upon a deserialization error: topic=${raw.topic}, partition=${raw.partition}, ` +
             `offset=${raw.offset}: ${e instanceof Error ? e.message : String(e)}. To skip such records, set ` +
@@ -248,6 +261,7 @@ export class StreamTask implements TaskContext {
 
   private punctuate(schedule: PunctuationSchedule, now: number): MaybePromise<void> {
     this.currentContext = ProcessorRecordContext.forPunctuation(now);
+    this.currentRaw = null;
     this.commitNeeded = true;
     return schedule.node.punctuate(schedule.punctuator, now);
   }
@@ -266,22 +280,28 @@ export class StreamTask implements TaskContext {
     return this.flushFrom(this.storeList, 0);
   }
 
+  /**
+   * A commit flushes the record caches (forwarding and logging their dirty entries), not the stores' own
+   * files: local durability is only needed before a checkpoint is written (see ProcessorStateManager), and
+   * committed changelogs already make the state recoverable (Java's `flushCache` vs `flush`).
+   */
   private flushFrom(stores: StateStore[], from: number): MaybePromise<void> {
     for (let i = from; i < stores.length; i++) {
-      const r = stores[i]!.flush();
+      const store = stores[i]!;
+      const r = store.flushCache !== undefined ? store.flushCache() : store.flush();
       if (isPromise(r)) return r.then(() => this.flushFrom(stores, i + 1));
     }
     const f = this.options.collector.flush();
     if (isPromise(f)) return f.then(() => this.afterFlush());
-    this.afterFlush();
+    return this.afterFlush();
   }
 
-  private afterFlush(): void {
+  private afterFlush(): MaybePromise<void> {
     this.commitNeeded = false;
     const written = this.options.collector.offsets?.();
     if (written !== undefined) {
       this.stateManager.updateChangelogOffsets(written);
-      this.stateManager.maybeCheckpoint(false);
+      return this.stateManager.maybeCheckpoint(false);
     }
   }
 
@@ -309,7 +329,7 @@ export class StreamTask implements TaskContext {
   async close(clean = true): Promise<void> {
     if (clean) await this.commit();
     for (const node of this.nodes) await node.close();
-    if (clean) this.stateManager.maybeCheckpoint(true);
+    if (clean) await this.stateManager.maybeCheckpoint(true);
     for (const store of this.stores.values()) if (store.isOpen()) await store.close();
   }
 
@@ -351,6 +371,48 @@ export class StreamTask implements TaskContext {
   isGlobalStore(name: string): boolean {
     return !this.stores.has(name) && (this.options.globalStores?.has(name) ?? false);
   }
+  /** The input record being processed (null during punctuation and between records). */
+  sourceRecord(): ConsumerRecord | null {
+    return this.currentRaw;
+  }
+
+  /**
+   * A processor threw (KIP-1033): asks `processing.exception.handler`, sends its dead letters, and answers
+   * true to drop the record at that processor and go on. Without a processing handler or a dead-letter
+   * topic configured, the answer is Java's default (fail) without asking.
+   */
+  handleProcessingError(processorNodeId: string, record: { key: unknown; value: unknown; timestamp: number; headers: Headers }, error: unknown): boolean {
+    const config = this.options.config;
+    if (config.get('processing.exception.handler') === undefined && config.get(ERRORS_DEAD_LETTER_QUEUE_TOPIC_NAME_CONFIG) === undefined) return false;
+    const rc = this.currentContext;
+    const raw = this.currentRaw;
+    const result = handlerResult(
+      config.processingExceptionHandler().handle(
+        {
+          topic: rc.hasMetadata() ? rc.topic() : null,
+          partition: rc.partition(),
+          offset: rc.offset(),
+          timestamp: rc.timestamp(),
+          headers: rc.headers(),
+          processorNodeId,
+          taskId: this.id,
+          sourceRawKey: raw?.key ?? null,
+          sourceRawValue: raw?.value ?? null,
+        },
+        record,
+        error,
+      ),
+    );
+    this.sendDeadLetters(result.deadLetterQueueRecords, rc.timestamp());
+    if (result.response !== ProcessingHandlerResponse.CONTINUE) return false;
+    droppedRecordsSensor(this.taskMetrics, this.id).record();
+    return true;
+  }
+
+  private sendDeadLetters(records: readonly DeadLetterQueueRecord[] | undefined, timestamp: number): void {
+    for (const r of records ?? []) this.options.collector.send(r.topic, r.key, r.value, r.headers, r.timestamp ?? timestamp, null);
+  }
+
   requestCommit(): void {
     this.commitNeeded = true;
   }

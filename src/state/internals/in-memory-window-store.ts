@@ -31,6 +31,8 @@ export class InMemoryWindowStore extends AbstractWindowStore<Buffer, Buffer> {
   /** The sorted keys of a slot, computed on the first scan after its key set changed. */
   private readonly sortedKeys = new Map<number, string[]>();
   private seqnum = 0;
+  private lastBound: Buffer | null = null;
+  private lastBoundString = '';
   private observedStreamTime = -1;
   private open = false;
   private expired: Counter = droppedRecordsSensor(null, '');
@@ -177,15 +179,31 @@ export class InMemoryWindowStore extends AbstractWindowStore<Buffer, Buffer> {
   private keysIn(start: number, from: Buffer | null, to: Buffer | null, forward: boolean): string[] {
     let keys = this.sortedKeys.get(start);
     if (keys === undefined) this.sortedKeys.set(start, (keys = [...this.slots.get(start)!.keys()].sort()));
-    const lo = from === null ? null : latin1(this.retainDuplicates ? withSeqnum(from, 0) : from);
-    const hi = to === null ? null : latin1(this.retainDuplicates ? withSeqnum(to, MAX_SEQNUM) : to);
+    const lo = from === null ? null : this.keyString(from);
+    const hi = to === null ? null : this.keyString(to);
+    // With duplicates a stored key is the key plus a 4-byte seqnum: bounds apply to the key itself, as in
+    // Java's iterator (a longer key that `from` prefixes sorts between from+seqnum 0 and from+seqnum max).
+    const dups = this.retainDuplicates;
     const out: string[] = [];
     for (const k of keys) {
-      if (lo !== null && k < lo) continue;
-      if (hi !== null && k > hi) break;
+      const key = dups ? k.slice(0, k.length - SEQNUM_SIZE) : k;
+      if (lo !== null && key < lo) continue;
+      if (hi !== null && key > hi) {
+        if (dups) continue;
+        break;
+      }
       out.push(k);
     }
     return forward ? out : out.reverse();
+  }
+
+  /** latin1 of a bound, remembered for the last buffer: a fetch asks once per window start with the same key. */
+  private keyString(b: Buffer): string {
+    if (b !== this.lastBound) {
+      this.lastBound = b;
+      this.lastBoundString = latin1(b);
+    }
+    return this.lastBoundString;
   }
 
   /** Java's `removeExpiredSegments`: drops every window older than `streamTime - retention + 1`. */

@@ -87,6 +87,7 @@ final class Scenarios {
     ALL.put("s31-caching-disabled", x -> s31());
     ALL.put("s32-caching-enabled", x -> s32());
     WindowScenarios.register(ALL);
+    JoinScenarios.register(ALL);
   }
 
   // ---------------------------------------------------------------- stateless
