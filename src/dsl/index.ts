@@ -24,3 +24,5 @@ export { JoinWindows } from './join-windows.js';
 export { StreamJoined } from './stream-joined.js';
 export type { ValueJoiner, ValueJoinerWithKey } from './value-joiner.js';
 export { Joined } from './joined.js';
+export { CogroupedKStream, TimeWindowedCogroupedKStream, SessionWindowedCogroupedKStream } from './cogrouped-kstream.js';
+export { TableJoined } from './table-joined.js';

@@ -14,6 +14,8 @@ import type { SlidingWindows } from './sliding-windows.js';
 import type { TimeWindowedKStream } from './time-windowed-kstream.js';
 import type { TimeWindows } from './time-windows.js';
 import { windowedBy } from './windowed-by.js';
+import { CogroupedKStream } from './cogrouped-kstream.js';
+import type { GroupedStreamInfo } from './grouped-aggregate.js';
 
 /** Java's `KGroupedStream`: a stream grouped by key, ready to be aggregated into a KTable. */
 export class KGroupedStream<K, V> {
@@ -67,6 +69,18 @@ export class KGroupedStream<K, V> {
   windowedBy(windows: TimeWindows | SlidingWindows | SessionWindows): TimeWindowedKStream<K, V> | SessionWindowedKStream<K, V> {
     const { builder, nodeName, keySerde, valueSerde, repartitionRequired, groupedName } = this;
     return windowedBy(windows, { builder, nodeName, keySerde, valueSerde, repartitionRequired, groupedName });
+  }
+
+  /** Starts a cogroup: this stream with its aggregator; add others with `cogroup(grouped, aggregator)`. */
+  cogroup<VOut>(aggregator: (key: K, value: V, aggregate: VOut) => VOut): CogroupedKStream<K, VOut> {
+    if (typeof aggregator !== 'function') throw new TypeError("aggregator can't be null");
+    return new CogroupedKStream<K, VOut>(this.builder, [{ grouped: this.cogroupInfo(), aggregator }]);
+  }
+
+  /** @internal what a cogroup needs to know of this grouped stream */
+  cogroupInfo(): GroupedStreamInfo<K, V> {
+    const { builder, nodeName, keySerde, valueSerde, repartitionRequired, groupedName } = this;
+    return { builder, nodeName, keySerde, valueSerde, repartitionRequired, groupedName };
   }
 
   private doAggregate<VA>(name: string, mi: MaterializedInternal<K, VA>, supplier: KStreamAggregateSupplier<K, V, VA>): KTable<K, VA> {

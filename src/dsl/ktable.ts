@@ -6,6 +6,8 @@ import type { KeyValue } from '../state/key-value.js';
 import { nameOf, namedAndMaterialized, withKey } from './args.js';
 import type { Grouped } from './grouped.js';
 import { tableTableJoin } from './ktable-joins.js';
+import { foreignKeyJoin } from './ktable-fk-join.js';
+import type { TableJoined } from './table-joined.js';
 import type { ValueJoiner } from './value-joiner.js';
 import type { InternalStreamsBuilder } from './internal-streams-builder.js';
 import { KGroupedTable } from './kgrouped-table.js';
@@ -105,18 +107,33 @@ export class KTable<K, V> {
   // The Materialized of a join is typed `any` in its value: a generic `Materialized.as(name)` argument would
   // otherwise fix the result type to `unknown` before the joiner's return type is inferred.
   /** Table-table inner join (a table: updates on either side update the result). See `ktable-joins.ts`. */
-  join<VO, VR>(other: KTable<K, VO>, joiner: ValueJoiner<V, VO, VR>, named?: Named | Materialized<K, any>, materialized?: Materialized<K, any>): KTable<K, VR> {
-    return tableTableJoin(this, other, joiner, named, materialized, 'inner');
+  join<VO, VR>(other: KTable<K, VO>, joiner: ValueJoiner<V, VO, VR>, named?: Named | Materialized<K, any>, materialized?: Materialized<K, any>): KTable<K, VR>;
+  /** Foreign-key join: each row joins the other table's row whose key `foreignKeyExtractor(value)` names. */
+  join<KO, VO, VR>(
+    other: KTable<KO, VO>,
+    foreignKeyExtractor: (value: V) => KO | null,
+    joiner: ValueJoiner<V, VO, VR>,
+    tableJoined?: TableJoined<K, KO> | Named | Materialized<K, any>,
+    materialized?: Materialized<K, any>,
+  ): KTable<K, VR>;
+  join(other: KTable<any, any>, a: (...args: any[]) => any, b?: unknown, c?: unknown): KTable<K, any> {
+    if (typeof b === 'function') return foreignKeyJoin(this, other, a, b as ValueJoiner<V, any, any>, [c, arguments[4]], false);
+    return tableTableJoin(this, other, a, b as Named | Materialized<K, any> | undefined, c as Materialized<K, any> | undefined, 'inner');
   }
 
   /** Table-table left join: every row of this table, joined with the other's row or null. */
-  leftJoin<VO, VR>(
-    other: KTable<K, VO>,
+  leftJoin<VO, VR>(other: KTable<K, VO>, joiner: ValueJoiner<V, VO | null, VR>, named?: Named | Materialized<K, any>, materialized?: Materialized<K, any>): KTable<K, VR>;
+  /** Foreign-key left join: every row, joined with the row its foreign key names, or null. */
+  leftJoin<KO, VO, VR>(
+    other: KTable<KO, VO>,
+    foreignKeyExtractor: (value: V) => KO | null,
     joiner: ValueJoiner<V, VO | null, VR>,
-    named?: Named | Materialized<K, any>,
+    tableJoined?: TableJoined<K, KO> | Named | Materialized<K, any>,
     materialized?: Materialized<K, any>,
-  ): KTable<K, VR> {
-    return tableTableJoin(this, other, joiner, named, materialized, 'left');
+  ): KTable<K, VR>;
+  leftJoin(other: KTable<any, any>, a: (...args: any[]) => any, b?: unknown, c?: unknown): KTable<K, any> {
+    if (typeof b === 'function') return foreignKeyJoin(this, other, a, b as ValueJoiner<V, any, any>, [c, arguments[4]], true);
+    return tableTableJoin(this, other, a, b as Named | Materialized<K, any> | undefined, c as Materialized<K, any> | undefined, 'left');
   }
 
   /** Table-table outer join: every row of either table, joined with the other's row or null. */

@@ -14,6 +14,8 @@
  *  - Committed offsets resolved before the new owner fenced the old one: re-seek after the
  *    assignment callback (kafkajs-consumer.ts).
  *  - Unknown broker error codes (e.g. PRODUCER_FENCED = 90) and wrapped errors: kafkajs-errors.ts.
+ *  - read_committed reads that let through records of aborted transactions (kafkajs's aborted-transaction
+ *    filter assumes an order the broker does not give): filtered again (kafkajs-internals.ts).
  */
 import { Kafka, logLevel, type Admin as KjsAdmin, type KafkaConfig, type LogEntry } from 'kafkajs';
 import type {
@@ -36,6 +38,7 @@ import { KafkaClientError, KafkaTimeoutError, UnknownTopicError } from './errors
 import { KafkaJsGroupConsumer } from './kafkajs-consumer.js';
 import { kafkaCall } from './kafkajs-errors.js';
 import { KafkaJsProducer, KafkaJsTransactionalProducer } from './kafkajs-producer.js';
+import { installAbortedTransactionFilter } from './kafkajs-internals.js';
 import { KafkaJsPartitionReader } from './kafkajs-reader.js';
 import { log } from '../util/logger.js';
 
@@ -76,6 +79,9 @@ export const DEFAULT_RETRY = {
   factor: 0.2,
   multiplier: 2,
 } as const;
+
+// kafkajs delivers some records of aborted transactions to read_committed readers: see kafkajs-internals.ts
+installAbortedTransactionFilter();
 
 export function createKafkaJsClient(config: KafkaJsClientConfig): KafkaClient {
   return new KafkaJsClient(config);

@@ -93,6 +93,88 @@ function unsupported(what: string): never {
 }
 
 /**
+ * Installed for every kafkajs client of the process (kafkajs-adapter.ts): kafkajs's read_committed
+ * filtering of aborted transactions is wrong. Its `filterAbortedMessages` expects the fetch response's
+ * aborted transactions sorted by first offset (the broker lists them in the order they were aborted)
+ * and takes at most one of them into account per record, so a record of an aborted transaction that
+ * started earlier (another producer's aborted transaction listed first, or a fetch starting inside the
+ * transaction) is delivered as if committed. Exactly-once needs this right: a task would process the
+ * aborted writes of a fenced zombie. So `Broker#fetch` is wrapped to drop aborted records itself,
+ * as Java's consumer does (see `dropAbortedRecords`), leaving kafkajs no aborted transactions to handle.
+ */
+let abortFilterInstalled = false;
+
+export function installAbortedTransactionFilter(): void {
+  if (abortFilterInstalled) return;
+  let broker: unknown;
+  try {
+    broker = require('kafkajs/src/broker/index.js');
+  } catch {
+    unsupported('src/broker/index.js');
+  }
+  const proto = (broker as { prototype?: Record<string, unknown> } | undefined)?.prototype;
+  const fetch = proto?.fetch;
+  if (proto === undefined || typeof fetch !== 'function') unsupported('Broker#fetch');
+  proto.fetch = async function (this: unknown, ...args: unknown[]) {
+    const response = (await (fetch as (...a: unknown[]) => Promise<unknown>).apply(this, args)) as {
+      responses?: Array<{ partitions?: Array<{ messages: AbortFilterRecord[]; abortedTransactions?: AbortedTransaction[] }> }>;
+    };
+    for (const topic of response?.responses ?? []) {
+      for (const p of topic.partitions ?? []) {
+        if (p.abortedTransactions !== undefined && p.abortedTransactions.length > 0) {
+          p.messages = dropAbortedRecords(p.messages, p.abortedTransactions);
+          p.abortedTransactions = [];
+        }
+      }
+    }
+    return response;
+  };
+  abortFilterInstalled = true;
+}
+
+/** What the abort filter reads of a decoded record. */
+export interface AbortFilterRecord {
+  readonly offset: string;
+  readonly key: Buffer | null;
+  readonly isControlRecord?: boolean;
+  readonly batchContext?: { readonly producerId: string; readonly inTransaction: boolean };
+}
+
+export interface AbortedTransaction {
+  readonly producerId: string;
+  readonly firstOffset: string;
+}
+
+/** An ABORT control record's key: version 0, type 0 (COMMIT is type 1). */
+const isAbortMarker = (r: AbortFilterRecord): boolean =>
+  r.isControlRecord === true && r.key !== null && r.key.length >= 4 && r.key.readInt16BE(0) === 0 && r.key.readInt16BE(2) === 0;
+
+/**
+ * The records of a read_committed fetch without those of aborted transactions (Java's `Fetcher`): every
+ * aborted transaction whose first offset is at or before a record makes its producer "aborted" from then
+ * on, until that producer's ABORT marker; transactional data records of an aborted producer are dropped.
+ * Control records are kept (kafkajs drops them later, after using them for positions).
+ */
+export function dropAbortedRecords<R extends AbortFilterRecord>(records: readonly R[], aborted: readonly AbortedTransaction[]): R[] {
+  const pending = [...aborted].sort((a, b) => (BigInt(a.firstOffset) < BigInt(b.firstOffset) ? -1 : BigInt(a.firstOffset) > BigInt(b.firstOffset) ? 1 : 0));
+  const abortedProducers = new Set<string>();
+  let next = 0;
+  const out: R[] = [];
+  for (const r of records) {
+    const offset = BigInt(r.offset);
+    while (next < pending.length && BigInt(pending[next]!.firstOffset) <= offset) abortedProducers.add(pending[next++]!.producerId);
+    const producerId = r.batchContext?.producerId;
+    if (isAbortMarker(r)) {
+      if (producerId !== undefined) abortedProducers.delete(producerId);
+      out.push(r);
+    } else if (r.isControlRecord === true || r.batchContext?.inTransaction !== true || producerId === undefined || !abortedProducers.has(producerId)) {
+      out.push(r);
+    }
+  }
+  return out;
+}
+
+/**
  * Used by the transactional producer (kafkajs-producer.ts): the same cluster factory, to give the
  * producer's cluster a coordinator cache (`withCoordinatorCache`). kafkajs looks the transaction
  * and group coordinators up again (a FindCoordinator round trip) before every AddPartitionsToTxn,

@@ -6,6 +6,7 @@ import { log } from '../util/logger.js';
 import { storeValueGetter, type KTableValueGetterSupplier } from './ktable-value-getter.js';
 import { thenMaybe, type MaybePromise } from '../util/maybe-promise.js';
 import { Change } from './change.js';
+import { droppedRecords } from './emit-final.js';
 import { TimestampedTupleForwarder, type KTableValueSource } from './tuple-forwarder.js';
 
 /**
@@ -68,6 +69,7 @@ export class KStreamAggregateSupplier<K, V, A> implements KTableValueSource {
         if (r.key === null || r.key === undefined || r.value === null || r.value === undefined) {
           const m = ctx.recordMetadata();
           log.warn(`Skipping record due to null key or value. topic=[${m?.topic()}] partition=[${m?.partition()}] offset=[${m?.offset()}]`);
+          droppedRecords(ctx).record();
           return;
         }
         return thenMaybe(store.get(r.key), (old) => update(r, old));

@@ -9,9 +9,13 @@ import {
   KeyValue,
   Produced,
   Serdes,
+  SessionWindows,
   Stores,
   StreamJoined,
   StreamsBuilder,
+  TableJoined,
+  TimeWindows,
+  WindowedSerdes,
   type KStream,
 } from '../../src/index.js';
 import { toArray } from '../../src/state/iterators.js';
@@ -264,6 +268,107 @@ describe('conformance: table-table joins (Kafka Streams 3.9 goldens)', () => {
             .toStream()
             .to('out'),
         );
+      },
+      droppedOnly,
+    ));
+});
+
+describe('conformance: cogroup (Kafka Streams 3.9 goldens)', () => {
+  it('s72 cogroup of three grouped streams (one repartitioned) into one store; naming', () =>
+    check(
+      's72-cogroup',
+      async (b, extra) => {
+        const g1 = b.stream<string, string>('in1', Consumed.with(S, S)).groupByKey();
+        const g2 = b.stream<string, number>('in2', Consumed.with(S, Serdes.Long())).groupByKey(Grouped.with(S, Serdes.Long()));
+        const g3 = b.stream<string, string>('in3', Consumed.with(S, S)).groupBy((_k, v) => v, Grouped.with('g3', S, S));
+        const agg = g1
+          .cogroup<string>((_k, v, a) => `${a}+${v}`)
+          .cogroup(g2, (_k, v, a) => `${a}#${v}`)
+          .cogroup(g3, (_k, v, a) => `${a}@${v}`)
+          .aggregate(() => '', Materialized.as<string, string>('cogroup-store').withValueSerde(S));
+        agg.toStream().to('out', Produced.with(S, S));
+        extra.queryable = agg.queryableStoreName();
+        extra.namedUnmaterialized = await shape((x) => {
+          const a = x.stream<string, string>('in1', Consumed.with(S, S)).selectKey((_k, v) => v).groupByKey();
+          const c = x.stream<string, string>('in2', Consumed.with(S, S)).groupByKey();
+          a.cogroup<string>((_k, v, g) => g + v)
+            .cogroup(c, (_k, v, g) => g + v)
+            .aggregate(() => '', Named.as('cg'), Materialized.with(S, S))
+            .toStream()
+            .to('out');
+        });
+        extra.twoRepartitions = await shape((x) => {
+          const a = x.stream<string, string>('in1', Consumed.with(S, S)).selectKey((_k, v) => v).groupByKey();
+          const c = x.stream<string, string>('in2', Consumed.with(S, S)).selectKey((_k, v) => v).groupByKey(Grouped.as('c'));
+          a.cogroup<string>((_k, v, g) => g + v)
+            .cogroup(c, (_k, v, g) => g + v)
+            .aggregate(() => '')
+            .toStream()
+            .to('out');
+        });
+      },
+      droppedOnly,
+    ));
+
+  it('s73 windowed cogroup: time windows and sessions (with a merger)', () =>
+    check(
+      's73-cogroup-windowed',
+      (b) => {
+        const g1 = b.stream<string, string>('in1', Consumed.with(S, S)).groupByKey();
+        const g2 = b.stream<string, number>('in2', Consumed.with(S, Serdes.Long())).groupByKey(Grouped.with(S, Serdes.Long()));
+        g1.cogroup<string>((_k, v, a) => `${a}+${v}`)
+          .cogroup(g2, (_k, v, a) => `${a}#${v}`)
+          .windowedBy(TimeWindows.ofSizeWithNoGrace(10))
+          .aggregate(() => '', Materialized.as<string, string>('cw-store').withValueSerde(S))
+          .toStream()
+          .to('out', Produced.with(WindowedSerdes.timeWindowedSerdeFrom(S, 10), S));
+        g1.cogroup<string>((_k, v, a) => `${a}+${v}`)
+          .cogroup(g2, (_k, v, a) => `${a}#${v}`)
+          .windowedBy(SessionWindows.ofInactivityGapWithNoGrace(5))
+          .aggregate(() => '', (_k, a1, a2) => `${a1}|${a2}`, Named.as('cs'), Materialized.with(S, S))
+          .toStream()
+          .to('sessions', Produced.with(WindowedSerdes.sessionWindowedSerdeFrom(S), S));
+      },
+      droppedOnly,
+    ));
+});
+
+describe('conformance: foreign-key table joins (Kafka Streams 3.9 goldens)', () => {
+  const fk = (v: string): string | null => (v.indexOf(':') < 0 ? null : v.substring(0, v.indexOf(':')));
+
+  it('s74 foreign-key join and leftJoin: subscriptions, foreign key changes, deletes on either side, null foreign keys', () =>
+    check(
+      's74-fk-join',
+      async (b, extra) => {
+        const orders = b.table<string, string>('orders', Consumed.with(S, S));
+        const products = b.table<string, string>('products', Consumed.with(S, S));
+        orders.join(products, fk, (o, p) => `${o}/${p}`).toStream().to('inner', Produced.with(S, S));
+        orders.leftJoin(products, fk, (o, p) => `${o}/${p}`).toStream().to('left', Produced.with(S, S));
+        extra.named = await shape((x) =>
+          x
+            .table<string, string>('orders', Consumed.with(S, S))
+            .join(x.table<string, string>('products', Consumed.with(S, S)), fk, (o, p) => `${o}/${p}`, TableJoined.as<string, string>('fkj'), Materialized.as('fk-store'))
+            .toStream()
+            .to('out'),
+        );
+      },
+      droppedOnly,
+    ));
+
+  it('s75 foreign-key join edges: rows moving between keys, null foreign keys, re-put right rows, old values downstream', () =>
+    check(
+      's75-fk-join-edges',
+      (b) => {
+        const orders = b.table<string, string>('orders', Consumed.with(S, S));
+        const products = b.table<string, string>('products', Consumed.with(S, S));
+        const inner = orders.join(products, fk, (o, p) => `${o}/${p}`, Materialized.as<string, string>('fk-inner').withValueSerde(S));
+        inner.toStream().to('inner', Produced.with(S, S));
+        orders.leftJoin(products, fk, (o, p) => `${o}/${p}`).toStream().to('left', Produced.with(S, S));
+        inner
+          .groupBy((_k, v) => KeyValue.pair(v.substring(v.indexOf('/') + 1), v), Grouped.with(S, S))
+          .count()
+          .toStream()
+          .to('counts', Produced.with(S, Serdes.Long()));
       },
       droppedOnly,
     ));

@@ -127,6 +127,10 @@ describe.each(['persistent', 'in-memory'] as const)('order-saga (DOMAIN.md §3) 
       ['C', 'TIMED_OUT'],
       ['D', 'CONFIRMED'],
     ]);
+    // paged reads of the view, as interactive queries serve them
+    const view = (await h.driver.getKeyValueStore<string, OrderDecision>(ORDER_SAGA_DEFAULTS.viewStore))!;
+    expect((await toArray(view.range('B', 'D'))).map((e) => e.key)).toEqual(['C', 'D']);
+    expect(await view.get('C')).toEqual({ orderId: 'C', status: 'TIMED_OUT', rollbackSource: 'PAYMENT' });
   });
 
   it('exactly one decision per order: duplicate answers change nothing', async () => {

@@ -76,6 +76,8 @@ final class JoinScenarios {
     all.put("s71-table-join-materialized", scenario(JoinScenarios::s71, JoinScenarios::dropped));
     all.put("s72-cogroup", scenario(JoinScenarios::s72, JoinScenarios::dropped));
     all.put("s73-cogroup-windowed", scenario(JoinScenarios::s73, JoinScenarios::dropped));
+    all.put("s74-fk-join", scenario(JoinScenarios::s74, JoinScenarios::dropped));
+    all.put("s75-fk-join-edges", scenario(x -> s75(), JoinScenarios::dropped));
   }
 
   // ---------------------------------------------------------------- extras
@@ -308,6 +310,37 @@ final class JoinScenarios {
         .windowedBy(SessionWindows.ofInactivityGapWithNoGrace(ms(5)))
         .aggregate(() -> "", (k, a1, a2) -> a1 + "|" + a2, Named.as("cs"), Materialized.with(S, S))
         .toStream().to("sessions", Produced.with(WindowedSerdes.sessionWindowedSerdeFrom(String.class), S));
+    return b.build();
+  }
+
+  static String fk(String v) {
+    int i = v.indexOf(':');
+    return i < 0 ? null : v.substring(0, i);
+  }
+
+  static Topology s74(Map<String, Object> extra) {
+    StreamsBuilder b = new StreamsBuilder();
+    KTable<String, String> orders = b.table("orders", Consumed.with(S, S));
+    KTable<String, String> products = b.table("products", Consumed.with(S, S));
+    orders.join(products, JoinScenarios::fk, (o, p) -> o + "/" + p).toStream().to("inner", Produced.with(S, S));
+    orders.leftJoin(products, JoinScenarios::fk, (o, p) -> o + "/" + p).toStream().to("left", Produced.with(S, S));
+    extra.put("named", shape(x -> x.table("orders", Consumed.with(S, S))
+        .join(x.table("products", Consumed.with(S, S)), JoinScenarios::fk, (o, p) -> o + "/" + p,
+            org.apache.kafka.streams.kstream.TableJoined.as("fkj"), Materialized.as("fk-store"))
+        .toStream().to("out")));
+    return b.build();
+  }
+
+  static Topology s75() {
+    StreamsBuilder b = new StreamsBuilder();
+    KTable<String, String> orders = b.table("orders", Consumed.with(S, S));
+    KTable<String, String> products = b.table("products", Consumed.with(S, S));
+    KTable<String, String> inner = orders.join(products, JoinScenarios::fk, (o, p) -> o + "/" + p,
+        Materialized.<String, String, org.apache.kafka.streams.state.KeyValueStore<org.apache.kafka.common.utils.Bytes, byte[]>>as("fk-inner").withValueSerde(S));
+    inner.toStream().to("inner", Produced.with(S, S));
+    orders.leftJoin(products, JoinScenarios::fk, (o, p) -> o + "/" + p).toStream().to("left", Produced.with(S, S));
+    inner.groupBy((k, v) -> new KeyValue<>(v.substring(v.indexOf('/') + 1), v), Grouped.with(S, S)).count().toStream()
+        .to("counts", Produced.with(S, Serdes.Long()));
     return b.build();
   }
 }
