@@ -72,7 +72,7 @@ export async function runDriverBench(name: string, topology: Topology, records: 
  * Drops every topic's queued records (output and changelogs) without deserializing them: we measure the
  * engine, not the reader, and Java's driver would keep unread records in memory just the same.
  */
-function drain(driver: TopologyTestDriver, output: { getQueueSize(): number }): number {
+export function drain(driver: TopologyTestDriver, output: { getQueueSize(): number }): number {
   const n = output.getQueueSize();
   for (const topic of driver.producedTopicNames()) while (driver.readOutput(topic) !== undefined);
   return n;

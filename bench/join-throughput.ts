@@ -1,6 +1,6 @@
 import { Consumed, JoinWindows, Produced, Serdes, StreamsBuilder, type Topology } from '../src/index.js';
 import { TopologyTestDriver } from '../test-driver/index.js';
-import type { BenchResult } from './driver-throughput.js';
+import { drain, type BenchResult } from './driver-throughput.js';
 
 const S = Serdes.String();
 
@@ -45,10 +45,4 @@ export async function runJoinBench(name: string, topology: Topology, recordsPerS
   await driver.close();
   const records = 2 * recordsPerSide;
   return { name, records, seconds, recordsPerSecond: records / seconds, outputRecords: produced, heapUsedMiB };
-}
-
-function drain(driver: TopologyTestDriver, output: { getQueueSize(): number }): number {
-  const n = output.getQueueSize();
-  for (const topic of driver.producedTopicNames()) while (driver.readOutput(topic) !== undefined);
-  return n;
 }

@@ -1,5 +1,5 @@
 /**
- * `npm run bench:state [-- --keys N --reads M --cache-mib C --commit-every P --heap-mib H --dir D --keep]`:
+ * `npm run bench:state [-- --keys N --reads M --cache-mib C --commit-every P --heap-mib H --max-open-files F --dir D --keep]`:
  * a state larger than memory through the full persistent key-value stack — metered (String keys, ByteArray
  * values) → caching (one record cache of C MiB, default 64) → no change-logging → LevelDB — as a task
  * would use it:
@@ -21,6 +21,7 @@ import { execFileSync, spawnSync } from 'node:child_process';
 import { mkdirSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
+import { StreamsConfig } from '../src/config/streams-config.js';
 import { Headers } from '../src/processor/headers.js';
 import type { Serde } from '../src/serde/serde.js';
 import { Serdes } from '../src/serde/serdes.js';
@@ -43,6 +44,10 @@ const VALUE_BYTES = 100;
 const KEEP = process.argv.includes('--keep');
 const REPORT_MS = Number(arg('--report-ms') ?? 10_000);
 const baseDir = arg('--dir') ?? tmpdir();
+/** LevelDB's open-table limit, through `rocksdb.config.setter` (default: ours, 1000). See LevelStoreOptions.maxOpenFiles. */
+const MAX_OPEN_FILES = arg('--max-open-files');
+const APP_CONFIGS: Record<string, unknown> =
+  MAX_OPEN_FILES === undefined ? {} : { [StreamsConfig.ROCKSDB_CONFIG_SETTER_CLASS_CONFIG]: () => ({ maxOpenFiles: Number(MAX_OPEN_FILES) }) };
 
 /**
  * The V8 heap limit the benchmark runs under (`--max-old-space-size`), as a JVM runs under `-Xmx`: with
@@ -77,7 +82,7 @@ class BenchContext implements StateStoreContext {
     return this.dir;
   }
   appConfigs(): Readonly<Record<string, unknown>> {
-    return {};
+    return APP_CONFIGS;
   }
   keySerde(): Serde<unknown> | null {
     return null;
@@ -318,6 +323,7 @@ async function main(): Promise<void> {
         reads: READS,
         cacheMiB: CACHE_MIB,
         commitEvery: COMMIT_EVERY,
+        maxOpenFiles: MAX_OPEN_FILES === undefined ? 1000 : Number(MAX_OPEN_FILES),
         putsPerSecond,
         putSeconds,
         cpuMicrosPerPut,

@@ -13,6 +13,7 @@ import {
 import type { TimestampExtractor } from '../processor/api.js';
 import { FailOnInvalidTimestamp } from '../processor/timestamp-extractors.js';
 import type { Serde } from '../serde/serde.js';
+import { ROCKSDB_CONFIG_SETTER_CONFIG } from '../state/internals/level-key-value-store.js';
 
 /** A config as users write it: Java's dotted keys in a plain object. */
 export type StreamsProperties = Readonly<Record<string, unknown>>;
@@ -41,6 +42,9 @@ export class StreamsConfig {
   static readonly ERRORS_DEAD_LETTER_QUEUE_TOPIC_NAME_CONFIG = ERRORS_DEAD_LETTER_QUEUE_TOPIC_NAME_CONFIG;
   static readonly DEFAULT_DSL_STORE_CONFIG = 'default.dsl.store';
   static readonly TOPOLOGY_OPTIMIZATION_CONFIG = 'topology.optimization';
+  /** A `LevelConfigSetter` function: options for every LevelDB store (Java's RocksDB config setter). */
+  static readonly ROCKSDB_CONFIG_SETTER_CLASS_CONFIG = ROCKSDB_CONFIG_SETTER_CONFIG;
+  static readonly WINDOW_STORE_CHANGE_LOG_ADDITIONAL_RETENTION_MS_CONFIG = 'windowstore.changelog.additional.retention.ms';
   static readonly AT_LEAST_ONCE = 'at_least_once';
   static readonly EXACTLY_ONCE_V2 = 'exactly_once_v2';
   static readonly IN_MEMORY = 'in_memory';
@@ -54,6 +58,7 @@ export class StreamsConfig {
     'replication.factor': -1,
     'max.task.idle.ms': 0,
     'default.dsl.store': 'rocksDB',
+    'windowstore.changelog.additional.retention.ms': 24 * 60 * 60 * 1000,
   };
 
   readonly originals: StreamsProperties;

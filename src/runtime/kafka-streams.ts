@@ -111,7 +111,11 @@ export class KafkaStreams {
     this.setState(KafkaStreamsState.REBALANCING);
     try {
       const appId = this.config.getString('application.id');
-      const metadata = new TopologyMetadata(this.topology.internalTopologyBuilder, appId);
+      const metadata = new TopologyMetadata(
+        this.topology.internalTopologyBuilder,
+        appId,
+        this.config.getNumber(StreamsConfig.WINDOW_STORE_CHANGE_LOG_ADDITIONAL_RETENTION_MS_CONFIG),
+      );
       const client = (this.client = this.options.clientSupplier?.(this.config) ?? createKafkaJsClient({ bootstrapServers: this.config.getString('bootstrap.servers'), clientId: appId }));
       const admin = await client.admin();
       const setup = await setUpTopics(admin, metadata, this.config).finally(() => admin.close());

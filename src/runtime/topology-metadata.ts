@@ -35,6 +35,8 @@ export class TopologyMetadata {
   constructor(
     readonly builder: InternalTopologyBuilder,
     readonly applicationId: string,
+    /** `windowstore.changelog.additional.retention.ms`: how much longer than its store a windowed changelog keeps records. */
+    windowChangelogAdditionalRetentionMs = 24 * 60 * 60 * 1000,
   ) {
     builder.setApplicationId(applicationId);
     const subtopologies: Subtopology[] = [];
@@ -57,7 +59,7 @@ export class TopologyMetadata {
         .map((s) => ({
           topic: `${applicationId}-${s.builder.name()}-changelog`,
           store: s.builder.name(),
-          configs: { 'cleanup.policy': 'compact', ...s.builder.logConfig() },
+          configs: { ...changelogConfigs(s.builder, windowChangelogAdditionalRetentionMs), ...s.builder.logConfig() },
         }));
       subtopologies.push({ id, plan, sourceTopics, sourcePatterns, repartitionSinkTopics, changelogTopics });
     }
@@ -132,4 +134,15 @@ export class TopologyMetadata {
     if (s === undefined) throw new TopologyError(`unknown sub-topology ${id}`);
     return s;
   }
+}
+
+/**
+ * A changelog's topic configs before the user's: compacted; a window or session store's (its builder has a
+ * retention period) also deletes what is older than the store keeps, plus a margin, as Java's
+ * `WindowedChangelogTopicConfig` does.
+ */
+function changelogConfigs(builder: object, additionalRetentionMs: number): Record<string, string> {
+  const retention = (builder as { retentionPeriod?: () => number }).retentionPeriod;
+  if (typeof retention !== 'function') return { 'cleanup.policy': 'compact' };
+  return { 'cleanup.policy': 'compact,delete', 'retention.ms': String(Math.min(Number.MAX_SAFE_INTEGER, retention.call(builder) + additionalRetentionMs)) };
 }

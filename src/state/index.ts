@@ -36,3 +36,4 @@ export {
   type WindowBytesStoreSupplier,
 } from './window-store.js';
 export { isSessionStore, type SessionStore, type ReadOnlySessionStore, type SessionBytesStoreSupplier } from './session-store.js';
+export type { LevelStoreOptions, LevelConfigSetter } from './internals/level-key-value-store.js';

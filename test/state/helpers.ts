@@ -26,6 +26,8 @@ export class MockStateStoreContext implements StateStoreContext {
       applicationId?: string;
       /** The task's state directory; default: a fresh temp directory, made on first use. */
       stateDir?: string;
+      /** The application's configs (`appConfigs()`). */
+      configs?: Readonly<Record<string, unknown>>;
     } = {},
   ) {}
 
@@ -48,7 +50,7 @@ export class MockStateStoreContext implements StateStoreContext {
   }
 
   appConfigs(): Readonly<Record<string, unknown>> {
-    return {};
+    return this.defaults.configs ?? {};
   }
 
   keySerde(): Serde<unknown> | null {

@@ -6,7 +6,8 @@ import { InvalidStateStoreError, NoSuchElementError, ProcessorStateError } from 
 import { Serdes } from '../../src/serde/serdes.js';
 import { CachingKeyValueStore } from '../../src/state/internals/caching-key-value-store.js';
 import { InMemoryKeyValueStore } from '../../src/state/internals/in-memory-key-value-store.js';
-import { LevelKeyValueStore, prefixUpperBound } from '../../src/state/internals/level-key-value-store.js';
+import { LevelKeyValueStore, prefixUpperBound, type LevelConfigSetter } from '../../src/state/internals/level-key-value-store.js';
+import { StreamsConfig } from '../../src/config/streams-config.js';
 import { MeteredKeyValueStore, MeteredTimestampedKeyValueStore } from '../../src/state/internals/metered-key-value-store.js';
 import { RecordCache } from '../../src/state/internals/record-cache.js';
 import { toArray } from '../../src/state/iterators.js';
@@ -514,3 +515,77 @@ function levelOf(store: MeteredKeyValueStore<unknown, unknown>): LevelKeyValueSt
   while (!(inner instanceof LevelKeyValueStore)) inner = (inner as { inner: unknown }).inner;
   return inner;
 }
+
+describe('rocksdb.config.setter (LevelDB options for every persistent store)', () => {
+  const tableFiles = (dir: string) => readdirSync(dir).filter((f) => f.endsWith('.ldb'));
+
+  it('is called with each store name, our defaults and the configs, and its options are used', async () => {
+    const calls: Array<{ name: string; options: unknown }> = [];
+    const setter: LevelConfigSetter = (name, options, configs) => {
+      calls.push({ name, options: { ...options } });
+      expect(configs['application.id']).toBe('app');
+      // a small memtable: 1 MiB of writes must reach table files
+      return { writeBufferSize: 64 * 1024 };
+    };
+    const configs = { 'application.id': 'app', [StreamsConfig.ROCKSDB_CONFIG_SETTER_CLASS_CONFIG]: setter };
+    const tuned = new LevelKeyValueStore('tuned');
+    const plain = new LevelKeyValueStore('plain');
+    for (const [store, withSetter] of [[tuned, true], [plain, false]] as const) {
+      await store.init(new MockStateStoreContext({ stateDir: tempDir(), configs: withSetter ? configs : {} }), store);
+      // in several writes: LevelDB switches to a new memtable (writing the full one out) on a later write
+      for (let batch = 0; batch < 16; batch++) {
+        await store.putAll(Array.from({ length: 64 }, (_, i) => ({ key: b(`key-${batch}-${i}`), value: Buffer.alloc(1024, i) })));
+        await store.flush(); // putAll is write-behind
+      }
+    }
+    expect(calls).toEqual([
+      { name: 'tuned', options: { cacheSize: 16 << 20, writeBufferSize: 16 << 20, maxFileSize: 8 << 20, compression: false, maxOpenFiles: 1000 } },
+    ]);
+    const tunedDir = tuned.location()!;
+    const plainDir = plain.location()!;
+    await tuned.close();
+    await plain.close();
+    // the default 16 MiB memtable keeps 1 MiB in the log; the tuned store has written tables
+    expect(tableFiles(tunedDir).length).toBeGreaterThan(0);
+    expect(tableFiles(plainDir)).toEqual([]);
+  });
+
+  it('reaches the segments of window stores', async () => {
+    const names: string[] = [];
+    const ctx = new MockStateStoreContext({ stateDir: tempDir(), configs: { 'rocksdb.config.setter': (name: string) => void names.push(name) } });
+    const store = Stores.windowStoreBuilder(Stores.persistentWindowStore('win', 3 * 60_000, 60_000, false), Serdes.String(), Serdes.String())
+      .withLoggingDisabled()
+      .build();
+    await store.init(ctx, store);
+    await store.put('k', 'v', 0);
+    await store.put('k', 'v', 100_000); // segments are 90 s wide (half the retention)
+    await store.close();
+    expect(names.length).toBeGreaterThanOrEqual(2);
+    expect(names.every((n) => n.startsWith('win.'))).toBe(true);
+  });
+
+  it('a value that is not a function is a configuration error naming the key', async () => {
+    const store = new LevelKeyValueStore('bad');
+    const ctx = new MockStateStoreContext({ stateDir: tempDir(), configs: { 'rocksdb.config.setter': 'com.example.MySetter' } });
+    await expect(store.init(ctx, store)).rejects.toThrow(/rocksdb\.config\.setter: expected a function/);
+  });
+});
+
+describe('LevelKeyValueStore.flush (before a checkpoint)', () => {
+  it('syncs the log without changing any data, the empty key included', async () => {
+    const store = new LevelKeyValueStore('synced');
+    await store.init(new MockStateStoreContext({ stateDir: tempDir() }), store);
+    await store.put(b('a'), b('1'));
+    await store.flush();
+    expect(await drain(store.all())).toEqual([['a', '1']]);
+    await store.put(Buffer.alloc(0), b('empty'));
+    await store.flush();
+    expect(await drain(store.all())).toEqual([['', 'empty'], ['a', '1']]);
+    await store.close();
+    // what a restart finds
+    const reopened = new LevelKeyValueStore('synced');
+    await reopened.init(new MockStateStoreContext({ stateDir: join(store.location()!, '..') }), reopened);
+    expect(await drain(reopened.all())).toEqual([['', 'empty'], ['a', '1']]);
+    await reopened.close();
+  });
+});

@@ -9,9 +9,9 @@
  * what the store needs beyond `level`'s common API: `getSync` (the synchronous point read below),
  * `approximateSize`, and iterators read in chunks with `nextv`.
  */
-import { ClassicLevel } from 'classic-level';
+import { ClassicLevel, type BatchOperation } from 'classic-level';
 import { join } from 'node:path';
-import { IllegalArgumentError, InvalidStateStoreError, NoSuchElementError, ProcessorStateError } from '../../errors/streams-error.js';
+import { ConfigError, IllegalArgumentError, InvalidStateStoreError, NoSuchElementError, ProcessorStateError } from '../../errors/streams-error.js';
 import type { Serializer } from '../../serde/serde.js';
 import { AbstractKeyValueIterator, EmptyKeyValueIterator } from '../iterators.js';
 import type { KeyValue } from '../key-value.js';
@@ -27,7 +27,21 @@ export interface LevelStoreOptions {
   readonly maxFileSize?: number;
   /** Snappy compression of table blocks (default false, as Kafka Streams configures RocksDB). */
   readonly compression?: boolean;
+  /**
+   * Table files kept open (LevelDB's default, 1000). LevelDB memory-maps the table files it keeps open, so
+   * the pages that reads touch count in the process's RSS (as file-backed, reclaimable page cache); a low
+   * limit bounds that RSS at the cost of reopening tables on random reads of a large store.
+   */
+  readonly maxOpenFiles?: number;
 }
+
+export const ROCKSDB_CONFIG_SETTER_CONFIG = 'rocksdb.config.setter';
+
+/**
+ * Java's `rocksdb.config.setter`, for LevelDB: a function in the application's configs that may change the
+ * options of every persistent store (window and session segments included) before it opens.
+ */
+export type LevelConfigSetter = (storeName: string, options: LevelStoreOptions, configs: Readonly<Record<string, unknown>>) => LevelStoreOptions | void;
 
 /**
  * Our defaults, nearer to the ones Kafka Streams gives RocksDB (16 MiB write buffers, a bigger block
@@ -39,6 +53,7 @@ const DEFAULT_OPTIONS: Required<LevelStoreOptions> = {
   writeBufferSize: 16 * 1024 * 1024,
   maxFileSize: 8 * 1024 * 1024,
   compression: false,
+  maxOpenFiles: 1000,
 };
 
 /** Entries buffered by the restore callback before they are written as one batch. */
@@ -50,6 +65,7 @@ const MAX_CHUNK = 1024;
 const EXACT_COUNT_LIMIT = 100_000;
 
 type Db = ClassicLevel<Buffer, Buffer>;
+const EMPTY_KEY = Buffer.alloc(0);
 type LevelIterator = ReturnType<Db['iterator']>;
 
 /**
@@ -65,10 +81,10 @@ type LevelIterator = ReturnType<Db['iterator']>;
  * - iterators read a snapshot taken when they are created (LevelDB's implicit snapshot, as RocksDB's) in
  *   chunks (`nextv`), so `hasNext`/`next` answer synchronously within a chunk and await once per chunk.
  *
- * `flush()` does nothing: LevelDB writes every completed write to its log (WAL) at once, so a process that
- * dies loses nothing a flush would have saved. (Java's RocksDB store runs without a WAL, which is why its
- * flush must write the memtables out. What neither protects against without an fsync is a machine crash;
- * writes are not synced here, as they are not in LevelDB by default.)
+ * `flush()` (called before a checkpoint is written) syncs LevelDB's log: LevelDB writes every completed
+ * write to its log (WAL) at once, so a process that dies loses nothing, but only a synced log survives a
+ * machine crash. (Java's RocksDB store runs without a WAL, which is why its flush writes the memtables out
+ * to synced table files.) Other writes are not synced, as in LevelDB by default.
  *
  * Errors of LevelDB become `ProcessorStateError`s naming the store; use after `close` throws
  * `InvalidStateStoreError`, as the in-memory store does.
@@ -105,7 +121,7 @@ export class LevelKeyValueStore implements KeyValueStore<Buffer, Buffer> {
   async init(context: StateStoreContext, root: StateStore): Promise<void> {
     if (this.db !== null) throw new ProcessorStateError(`Store ${this.storeName} is already open`);
     const dir = join(context.stateDir(), this.storeName);
-    const { cacheSize, writeBufferSize, maxFileSize, compression } = this.options;
+    const { cacheSize, writeBufferSize, maxFileSize, compression, maxOpenFiles } = configuredOptions(this.storeName, this.options, context.appConfigs());
     const db = new ClassicLevel<Buffer, Buffer>(dir, {
       keyEncoding: 'buffer',
       valueEncoding: 'buffer',
@@ -113,6 +129,7 @@ export class LevelKeyValueStore implements KeyValueStore<Buffer, Buffer> {
       writeBufferSize,
       maxFileSize,
       compression,
+      maxOpenFiles,
     });
     try {
       await db.open();
@@ -125,10 +142,33 @@ export class LevelKeyValueStore implements KeyValueStore<Buffer, Buffer> {
   }
 
   /** See the class comment: LevelDB's log already holds every completed write. Waits for restored records. */
-  flush(): Promise<void> | void {
+  async flush(): Promise<void> {
     if (this.db === null) return; // as Java's: nothing to flush in a closed store
     if (this.writeFailure !== null) throw this.writeFailure;
-    return this.pendingRestore() ?? undefined;
+    await this.pendingRestore();
+    await this.syncLog();
+  }
+
+  /**
+   * Makes every completed write survive a machine crash before a checkpoint claims them: one synced write
+   * forces LevelDB's log, and all writes before it, to disk. The write changes nothing: it rewrites the
+   * empty key's current value, or adds and removes it in one batch.
+   */
+  private async syncLog(): Promise<void> {
+    const db = this.db!;
+    const current = db.getSync(EMPTY_KEY);
+    const ops: Array<BatchOperation<Db, Buffer, Buffer>> =
+      current === undefined
+        ? [
+            { type: 'put', key: EMPTY_KEY, value: EMPTY_KEY },
+            { type: 'del', key: EMPTY_KEY },
+          ]
+        : [{ type: 'put', key: EMPTY_KEY, value: current }];
+    try {
+      await db.batch(ops, { sync: true });
+    } catch (e) {
+      throw this.error('syncing', e);
+    }
   }
 
   /** Closes the open iterators and the database. Idempotent. */
@@ -532,4 +572,16 @@ function codeOf(e: unknown): string | undefined {
 
 function messageOf(e: unknown): string {
   return e instanceof Error ? e.message : String(e);
+}
+
+/** The store's options after the application's `rocksdb.config.setter`, if it has one. */
+function configuredOptions(storeName: string, options: Required<LevelStoreOptions>, configs: Readonly<Record<string, unknown>>): Required<LevelStoreOptions> {
+  const setter = configs[ROCKSDB_CONFIG_SETTER_CONFIG];
+  if (setter === undefined || setter === null) return options;
+  if (typeof setter !== 'function') {
+    throw new ConfigError(`Invalid value for configuration ${ROCKSDB_CONFIG_SETTER_CONFIG}: expected a function (storeName, options, configs) => options`);
+  }
+  const changed = { ...options };
+  const returned = (setter as LevelConfigSetter)(storeName, changed, configs);
+  return { ...changed, ...(returned ?? {}) };
 }

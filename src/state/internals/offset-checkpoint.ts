@@ -1,4 +1,5 @@
-import { existsSync, readFileSync, renameSync, rmSync, writeFileSync } from 'node:fs';
+import { closeSync, existsSync, fsyncSync, openSync, readFileSync, renameSync, rmSync, writeSync } from 'node:fs';
+import { dirname } from 'node:path';
 import { ProcessorStateError } from '../../errors/streams-error.js';
 
 /** `topic:partition` — the key of a changelog partition in checkpoint maps. */
@@ -41,12 +42,37 @@ export class OffsetCheckpoint {
       const { topic, partition } = parseTpKey(key);
       lines.push(`${topic} ${partition} ${offset}`);
     }
+    // synced before and after the rename, as Java's: a machine crash leaves the old file or the new one
     const tmp = `${this.file}.tmp`;
-    writeFileSync(tmp, lines.join('\n') + '\n');
+    const fd = openSync(tmp, 'w');
+    try {
+      writeSync(fd, lines.join('\n') + '\n');
+      fsyncSync(fd);
+    } finally {
+      closeSync(fd);
+    }
     renameSync(tmp, this.file);
+    syncDirectory(dirname(this.file));
   }
 
   delete(): void {
     rmSync(this.file, { force: true });
+  }
+}
+
+/** Makes a rename in `dir` durable (where the platform lets a directory be opened and synced). */
+function syncDirectory(dir: string): void {
+  let fd: number;
+  try {
+    fd = openSync(dir, 'r');
+  } catch {
+    return; // e.g. Windows: directories cannot be opened
+  }
+  try {
+    fsyncSync(fd);
+  } catch {
+    // some file systems refuse to sync a directory; the rename itself is still atomic
+  } finally {
+    closeSync(fd);
   }
 }

@@ -1,6 +1,7 @@
 import type { Windowed } from '../../dsl/windowed.js';
 import { IllegalArgumentError } from '../../errors/streams-error.js';
 import type { Serde } from '../../serde/serde.js';
+import type { StateStore } from '../state-store.js';
 import type { SessionBytesStoreSupplier, SessionStore } from '../session-store.js';
 import type { TimestampedWindowStore, WindowBytesStoreSupplier, WindowStore } from '../window-store.js';
 import { AbstractStoreBuilder } from './abstract-store-builder.js';
@@ -54,19 +55,33 @@ function wrapWindowBytesStore(
   return store;
 }
 
-/** Java's `WindowStoreBuilder`. */
-export class WindowStoreBuilder<K, V> extends AbstractStoreBuilder<WindowStore<K, V>> {
-  constructor(
-    private readonly supplier: WindowBytesStoreSupplier,
-    private readonly keySerde: Serde<K> | null,
-    private readonly valueSerde: Serde<V> | null,
+/**
+ * What Java's window and session store builders share: the supplier, the serdes, and `retentionPeriod()`,
+ * which also sizes the changelog's retention (a windowed changelog is `compact,delete`).
+ */
+abstract class RetainingStoreBuilder<S extends WindowBytesStoreSupplier | SessionBytesStoreSupplier, K, V, T extends StateStore> extends AbstractStoreBuilder<T> {
+  protected constructor(
+    protected readonly supplier: S,
+    protected readonly keySerde: Serde<K> | null,
+    protected readonly valueSerde: Serde<V> | null,
   ) {
     checkSupplier(supplier);
     super(supplier.name());
   }
 
-  storeSupplier(): WindowBytesStoreSupplier {
+  storeSupplier(): S {
     return this.supplier;
+  }
+
+  retentionPeriod(): number {
+    return this.supplier.retentionPeriod();
+  }
+}
+
+/** Java's `WindowStoreBuilder`. */
+export class WindowStoreBuilder<K, V> extends RetainingStoreBuilder<WindowBytesStoreSupplier, K, V, WindowStore<K, V>> {
+  constructor(supplier: WindowBytesStoreSupplier, keySerde: Serde<K> | null, valueSerde: Serde<V> | null) {
+    super(supplier, keySerde, valueSerde);
   }
 
   build(): WindowStore<K, V> {
@@ -76,18 +91,9 @@ export class WindowStoreBuilder<K, V> extends AbstractStoreBuilder<WindowStore<K
 }
 
 /** Java's `TimestampedWindowStoreBuilder`: values are `ValueAndTimestamp<V>`; the serde is V's. */
-export class TimestampedWindowStoreBuilder<K, V> extends AbstractStoreBuilder<TimestampedWindowStore<K, V>> {
-  constructor(
-    private readonly supplier: WindowBytesStoreSupplier,
-    private readonly keySerde: Serde<K> | null,
-    private readonly valueSerde: Serde<V> | null,
-  ) {
-    checkSupplier(supplier);
-    super(supplier.name());
-  }
-
-  storeSupplier(): WindowBytesStoreSupplier {
-    return this.supplier;
+export class TimestampedWindowStoreBuilder<K, V> extends RetainingStoreBuilder<WindowBytesStoreSupplier, K, V, TimestampedWindowStore<K, V>> {
+  constructor(supplier: WindowBytesStoreSupplier, keySerde: Serde<K> | null, valueSerde: Serde<V> | null) {
+    super(supplier, keySerde, valueSerde);
   }
 
   build(): MeteredTimestampedWindowStore<K, V> {
@@ -97,18 +103,9 @@ export class TimestampedWindowStoreBuilder<K, V> extends AbstractStoreBuilder<Ti
 }
 
 /** Java's `SessionStoreBuilder`. */
-export class SessionStoreBuilder<K, V> extends AbstractStoreBuilder<SessionStore<K, V>> {
-  constructor(
-    private readonly supplier: SessionBytesStoreSupplier,
-    private readonly keySerde: Serde<K> | null,
-    private readonly valueSerde: Serde<V> | null,
-  ) {
-    checkSupplier(supplier);
-    super(supplier.name());
-  }
-
-  storeSupplier(): SessionBytesStoreSupplier {
-    return this.supplier;
+export class SessionStoreBuilder<K, V> extends RetainingStoreBuilder<SessionBytesStoreSupplier, K, V, SessionStore<K, V>> {
+  constructor(supplier: SessionBytesStoreSupplier, keySerde: Serde<K> | null, valueSerde: Serde<V> | null) {
+    super(supplier, keySerde, valueSerde);
   }
 
   build(): MeteredSessionStore<K, V> {
