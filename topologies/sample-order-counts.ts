@@ -36,25 +36,3 @@ export function addSampleOrderCounts(builder: StreamsBuilder, options: SampleOrd
     .toStream()
     .to(o.outputTopic, Produced.with(Serdes.String(), Serdes.Long()));
 }
-
-/** A few orders, including a cancel and a replace, that the demo pipes through the topology. */
-export function sampleOrders(): OrderEvent[] {
-  const t0 = 1_700_000_000_000;
-  const order = (orderId: string, symbol: string, eventType: OrderEvent['eventType'], i: number): OrderEvent => ({
-    orderId,
-    symbol,
-    side: i % 2 === 0 ? 'BUY' : 'SELL',
-    quantity: 100 * (i + 1),
-    eventType,
-    eventTime: t0 + i * 1000,
-  });
-  return [
-    order('o-1', 'AAPL', 'NEW', 0),
-    order('o-2', 'MSFT', 'NEW', 1),
-    order('o-3', 'AAPL', 'NEW', 2),
-    order('o-2', 'MSFT', 'REPLACE', 3),
-    order('o-4', 'TSLA', 'NEW', 4),
-    order('o-1', 'AAPL', 'CANCEL', 5),
-    order('o-5', 'AAPL', 'NEW', 6),
-  ];
-}

@@ -65,7 +65,7 @@ Exit codes: 0 ok, 1 failure, 2 usage error, 3 some input lines rejected, 130 int
 
 program
   .command('demo')
-  .description('run the sample topology on the embedded in-process engine (no broker needed) and print its output')
+  .description('generate sample orders and fills, run order-fill on the embedded in-process engine (no broker needed) and print the order states')
   .action(async () => {
     await runDemo((line) => console.log(line));
   });

@@ -204,9 +204,10 @@ describe('kstreams (the command line)', { timeout: 90_000 }, () => {
     expect(l.stdout).toContain('order-hierarchy: Parent/child hierarchies');
   });
 
-  it('demo still runs the sample topology', async () => {
+  it('demo (npm run demo) runs order-fill on sample data and prints the order states', async () => {
     const r = await kstreams(['demo']);
     expect(r.code).toBe(0);
-    expect(r.stdout).toContain('store new-orders-per-symbol: AAPL=3, MSFT=1, TSLA=1');
+    expect(r.stdout).toContain('87 records in, 104 out. Final order states:');
+    expect(r.stdout).toContain('  ORD-0010    BUY  TSLA  OVERFILLED       filled 430/400 avg 238.60 in 3 fill(s)');
   });
 });
