@@ -1,10 +1,11 @@
 /**
  * `npm run bench [-- --records N --keys K]`: in-memory TopologyTestDriver throughput, 1M records per
- * benchmark by default, run from the compiled output (as users run it, not through a TS loader). Prints a
- * table and writes bench/results/driver-<date>.json.
+ * benchmark by default, then interactive queries (bench/iq.ts), run from the compiled output (as users run
+ * it, not through a TS loader). Prints a table and writes bench/results/driver-<date>.json.
  */
 import { mkdirSync, writeFileSync } from 'node:fs';
 import { groupByKeyCount, hoppingWindowedCount, runDriverBench, statelessChain, type BenchResult } from './driver-throughput.js';
+import { printIqBench, runIqBench } from './iq.js';
 import { runJoinBench, streamStreamJoin } from './join-throughput.js';
 
 const arg = (name: string): string | undefined => {
@@ -42,7 +43,10 @@ for (const r of results) {
       `${r.seconds.toFixed(2).padStart(8)} ${String(r.outputRecords).padStart(8)} ${r.heapUsedMiB.toFixed(0).padStart(9)}`,
   );
 }
+// interactive queries: local get latency and HTTP query throughput (bench/iq.ts; npm run bench:iq for options)
+const iq = await runIqBench({ keys: 100_000, gets: 50_000, requests: 10_000, concurrency: 32, store: 'leveldb' });
+printIqBench(iq);
 mkdirSync('bench/results', { recursive: true });
 const file = `bench/results/driver-${new Date().toISOString().slice(0, 10)}.json`;
-writeFileSync(file, JSON.stringify({ date: new Date().toISOString(), node: process.version, records, keys, results }, null, 2));
+writeFileSync(file, JSON.stringify({ date: new Date().toISOString(), node: process.version, records, keys, results, iq }, null, 2));
 console.log(`\nwritten to ${file}`);

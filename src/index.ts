@@ -71,3 +71,10 @@ export {
   type StreamsUncaughtExceptionHandler,
 } from './runtime/kafka-streams.js';
 export { closeOnSignals, type CloseOnSignalsOptions } from './runtime/signals.js';
+export * from './errors/interactive-query-errors.js';
+export { StoreQueryParameters } from './iq/store-query-parameters.js';
+export { QueryableStoreTypes, type QueryableStoreType } from './iq/queryable-store-types.js';
+export { HostInfo, KeyQueryMetadata, StreamsMetadata, type TopicPartition } from './iq/metadata.js';
+export { QueryService, type QueryServiceOptions } from './iq/query-service.js';
+export { KeyCodecs, type KeyCodec } from './iq/key-codec.js';
+export type { QueryableStreams } from './iq/local-reads.js';

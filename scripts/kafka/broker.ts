@@ -92,6 +92,8 @@ export interface RunningBroker {
   readonly startupMs: number;
   /** SIGTERM, wait for exit (SIGKILL after `timeoutMs`, default 30 s). Idempotent. */
   stop(timeoutMs?: number): Promise<void>;
+  /** Stops the broker and starts it again on the same data folder and ports (a broker bounce). */
+  restart(): Promise<void>;
 }
 
 // ---------------------------------------------------------------------------------------------
@@ -232,7 +234,6 @@ async function startOnce(
   mkdirSync(dataDir, { recursive: true });
   mkdirSync(logsDir, { recursive: true });
   const logFile = path.join(logsDir, 'server.log');
-  const processOut = path.join(runDir, 'process.out');
   const propsFile = path.join(runDir, 'server.properties');
   writeFileSync(propsFile, serverProperties(version, port, controllerPort, dataDir, opts.properties));
 
@@ -258,11 +259,50 @@ async function startOnce(
     `Formatted storage in ${Date.now() - formatStarted} ms; starting Kafka ${version} on 127.0.0.1:${port} ` +
       `(controller ${controllerPort}); log: ${path.relative(REPO_ROOT, logFile)}`,
   );
+  const bootstrapServers = `127.0.0.1:${port}`;
+  const launch = (): Promise<Launched> =>
+    launchBroker(java, [...jvmArgs, 'kafka.Kafka', propsFile], runDir, logFile, bootstrapServers, opts.readyTimeoutMs ?? 120_000);
+  let current = await launch();
+  log(`Kafka ${version} ready on ${bootstrapServers} after ${current.startupMs} ms (pid ${current.pid}).`);
+  return {
+    bootstrapServers,
+    version,
+    runDir,
+    logFile,
+    get pid() {
+      return current.pid;
+    },
+    startupMs: current.startupMs,
+    stop: (timeoutMs) => current.stop(timeoutMs),
+    async restart() {
+      await current.stop();
+      current = await launch();
+      log(`Kafka ${version} restarted on ${bootstrapServers} after ${current.startupMs} ms (pid ${current.pid}).`);
+    },
+  };
+}
+
+interface Launched {
+  readonly pid: number;
+  readonly startupMs: number;
+  stop(timeoutMs?: number): Promise<void>;
+}
+
+/** Spawns the broker JVM on a formatted data folder and resolves once a client can list topics. */
+async function launchBroker(
+  java: string,
+  args: string[],
+  runDir: string,
+  logFile: string,
+  bootstrapServers: string,
+  readyTimeoutMs: number,
+): Promise<Launched> {
+  const processOut = path.join(runDir, 'process.out');
   const outFd = openSync(processOut, 'a');
   const started = Date.now();
   let child: ChildProcess;
   try {
-    child = spawn(java, [...jvmArgs, 'kafka.Kafka', propsFile], {
+    child = spawn(java, args, {
       cwd: runDir,
       stdio: ['ignore', outFd, outFd],
     });
@@ -304,8 +344,6 @@ async function startOnce(
     }
   };
 
-  const bootstrapServers = `127.0.0.1:${port}`;
-  const readyTimeoutMs = opts.readyTimeoutMs ?? 120_000;
   const deadline = started + readyTimeoutMs;
   for (;;) {
     if (hasExited) {
@@ -331,9 +369,7 @@ async function startOnce(
     }
     await sleep(250);
   }
-  const startupMs = Date.now() - started;
-  log(`Kafka ${version} ready on ${bootstrapServers} after ${startupMs} ms (pid ${pid}).`);
-  return { bootstrapServers, version, runDir, logFile, pid, startupMs, stop };
+  return { pid, startupMs: Date.now() - started, stop };
 }
 
 /**

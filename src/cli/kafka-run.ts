@@ -1,5 +1,7 @@
 /** `kstreams run <topology> --bootstrap-servers …`: the topology on Kafka, via KafkaStreams. */
 import type { Topology } from '../index.js';
+import { HostInfo } from '../iq/metadata.js';
+import { QueryService } from '../iq/query-service.js';
 import { KafkaStreams, KafkaStreamsState, StreamThreadExceptionResponse } from '../runtime/kafka-streams.js';
 import { CliError, ExitCode } from './errors.js';
 import { connectKafka, requireTopics } from './kafka.js';
@@ -11,6 +13,10 @@ export interface KafkaRunOptions {
   readonly applicationId: string;
   readonly stateDir?: string;
   readonly processingGuarantee: string;
+  /** Serve interactive queries on this port (and advertise `applicationServer` to the other instances). */
+  readonly queryPort?: number;
+  /** `application.server`; default 127.0.0.1:<queryPort>. */
+  readonly applicationServer?: string;
   /** Extra CLI arguments that name the topics (`--topic …`), repeated in hints. */
   readonly topicArgs: string;
   /** Diagnostics (stderr). */
@@ -26,6 +32,7 @@ export async function runOnKafka(sel: TopologySelection, topology: Topology, o: 
   if (!guarantees.includes(o.processingGuarantee)) {
     throw new CliError(`--processing-guarantee must be one of ${guarantees.join(', ')} (got "${o.processingGuarantee}")`, ExitCode.USAGE);
   }
+  const applicationServer = queryEndpoint(o);
   const conn = await connectKafka(o.bootstrapServers, `${o.applicationId}-cli`);
   try {
     const topics = resolvedTopics(sel).map((t) => t.topic);
@@ -39,6 +46,7 @@ export async function runOnKafka(sel: TopologySelection, topology: Topology, o: 
     'bootstrap.servers': o.bootstrapServers,
     'processing.guarantee': o.processingGuarantee,
     ...(o.stateDir === undefined ? {} : { 'state.dir': o.stateDir }),
+    ...(applicationServer === null ? {} : { 'application.server': applicationServer }),
   };
   let streams: KafkaStreams;
   try {
@@ -58,6 +66,7 @@ export async function runOnKafka(sel: TopologySelection, topology: Topology, o: 
     failure = e;
     return StreamThreadExceptionResponse.SHUTDOWN_CLIENT;
   });
+  const service = applicationServer === null ? null : await startQueryService(streams, topology, applicationServer, o);
   o.err(`kstreams: starting ${sel.name} as application "${o.applicationId}" on ${o.bootstrapServers} (${o.processingGuarantee})\n`);
   const stopEarly = o.stopRequested.then((signal) => signal);
   const started = streams.start().then(() => null);
@@ -68,6 +77,7 @@ export async function runOnKafka(sel: TopologySelection, topology: Topology, o: 
     o.err(`kstreams: ${sel.name} is running; reading ${resolvedTopics(sel, 'input').map((t) => t.topic).join(', ')}, writing ${resolvedTopics(sel, 'output').map((t) => t.topic).join(', ')}. Ctrl-C stops it.\n`);
   }
   const outcome = first === null ? await Promise.race([stopEarly, failedPromise.then(() => 'failed')]) : first;
+  await service?.close();
   if (outcome === 'failed') {
     await streams.close({ timeout: 30_000 });
     const cause = failure as Error | null;
@@ -77,4 +87,34 @@ export async function runOnKafka(sel: TopologySelection, topology: Topology, o: 
   const clean = await streams.close({ timeout: 60_000 });
   if (!clean) throw new CliError(`${sel.name} did not stop within 60 s`);
   o.err(`kstreams: ${sel.name} stopped cleanly\n`);
+}
+
+/** `application.server` from --query-port / --application-server, or null when queries are not served. */
+function queryEndpoint(o: KafkaRunOptions): string | null {
+  if (o.queryPort === undefined) {
+    if (o.applicationServer !== undefined) throw new CliError('--application-server needs --query-port <port>: the port this instance serves queries on', ExitCode.USAGE);
+    return null;
+  }
+  if (!(o.queryPort > 0 && o.queryPort < 65536)) throw new CliError(`--query-port must be a port number between 1 and 65535 (got ${o.queryPort})`, ExitCode.USAGE);
+  const endpoint = o.applicationServer ?? `127.0.0.1:${o.queryPort}`;
+  try {
+    HostInfo.buildFromEndpoint(endpoint);
+  } catch (e) {
+    throw new CliError(`--application-server: ${(e as Error).message}`, ExitCode.USAGE);
+  }
+  return endpoint;
+}
+
+/** Listens before the client starts: metadata answers at once, store queries once tasks run (503 until then). */
+async function startQueryService(streams: KafkaStreams, topology: Topology, applicationServer: string, o: KafkaRunOptions): Promise<QueryService> {
+  // an advertised host other than loopback must be reachable from the other instances
+  const listenHost = o.applicationServer === undefined ? '127.0.0.1' : '0.0.0.0';
+  const service = new QueryService(streams, topology, { applicationServer, port: o.queryPort, listenHost });
+  try {
+    await service.start();
+  } catch (e) {
+    throw new CliError(`cannot serve queries on ${listenHost}:${o.queryPort} (${(e as Error).message}): choose another --query-port`, ExitCode.USAGE);
+  }
+  o.err(`kstreams: serving interactive queries on http://${listenHost}:${o.queryPort} as ${applicationServer} (kstreams query --server ${applicationServer})\n`);
+  return service;
 }

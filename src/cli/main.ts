@@ -9,6 +9,7 @@ import { runEmbedded } from './embedded.js';
 import { CliError, ExitCode } from './errors.js';
 import { runOnKafka } from './kafka-run.js';
 import { produce } from './produce.js';
+import { query } from './query.js';
 import { topics } from './topics.js';
 import { buildTopology, knownTopologies, resolvedTopics, select, valueSerdes } from './topology.js';
 import { TOPOLOGIES } from '../../topologies/index.js';
@@ -59,6 +60,7 @@ Examples:
   kstreams describe order-fill --format mermaid
   kstreams topics order-fill --create --bootstrap-servers 127.0.0.1:9092
   kstreams run order-fill --bootstrap-servers 127.0.0.1:9092 --processing-guarantee exactly_once_v2
+  kstreams run order-fill --bootstrap-servers 127.0.0.1:9092 --query-port 7070   # then: kstreams query order-fill-state <orderId> --server 127.0.0.1:7070
 
 Exit codes: 0 ok, 1 failure, 2 usage error, 3 some input lines rejected, 130 interrupted.`,
   );
@@ -92,6 +94,8 @@ program
   .option('--config <key=value>', CONFIG_HELP, collect, [])
   .option('--topic <default=name>', TOPIC_HELP, collect, [])
   .option('--option <name=value>', OPTION_HELP, collect, [])
+  .option('--query-port <port>', 'Kafka: serve interactive queries (HTTP JSON) on this port; see kstreams query', integer('--query-port'))
+  .option('--application-server <host:port>', 'Kafka: the endpoint other instances forward queries to (default 127.0.0.1:<query-port>)')
   .addHelpText(
     'after',
     `
@@ -101,7 +105,7 @@ The record timestamp is "timestamp", else the value's eventTime. Every output re
 line; unusable lines are reported on stderr with their line number (exit code 3 at the end).
 On Kafka: runs until Ctrl-C or SIGTERM, then commits and closes cleanly; state restoration shows progress.`,
   )
-  .action(async (name: string, o: { input?: string; bootstrapServers?: string; applicationId?: string; stateDir?: string; processingGuarantee: string; config: string[]; topic: string[]; option: string[] }) => {
+  .action(async (name: string, o: { input?: string; bootstrapServers?: string; applicationId?: string; stateDir?: string; processingGuarantee: string; config: string[]; topic: string[]; option: string[]; queryPort?: number; applicationServer?: string }) => {
     const sel = select(name, o);
     const { factory, serdeOf } = await valueSerdes(sel);
     const topology = buildTopology(sel, factory, sel.config);
@@ -124,6 +128,8 @@ On Kafka: runs until Ctrl-C or SIGTERM, then commits and closes cleanly; state r
         applicationId: o.applicationId ?? `kstreams-${name}`,
         stateDir: o.stateDir,
         processingGuarantee: o.processingGuarantee,
+        queryPort: o.queryPort,
+        applicationServer: o.applicationServer,
         topicArgs: topicArgs(o),
         err,
         tty: process.stderr.isTTY === true,
@@ -131,8 +137,9 @@ On Kafka: runs until Ctrl-C or SIGTERM, then commits and closes cleanly; state r
       });
       return;
     }
-    for (const flag of ['applicationId', 'stateDir'] as const) {
-      if (o[flag] !== undefined) throw new CliError(`--${flag === 'applicationId' ? 'application-id' : 'state-dir'} is for running on Kafka: add --bootstrap-servers host:port`, ExitCode.USAGE);
+    const kafkaOnly = { applicationId: '--application-id', stateDir: '--state-dir', queryPort: '--query-port', applicationServer: '--application-server' } as const;
+    for (const [flag, option] of Object.entries(kafkaOnly)) {
+      if (o[flag as keyof typeof kafkaOnly] !== undefined) throw new CliError(`${option} is for running on Kafka: add --bootstrap-servers host:port`, ExitCode.USAGE);
     }
     const fromStdin = o.input === undefined || o.input === '-';
     if (!fromStdin) {
@@ -202,6 +209,30 @@ program
   .action(async (name: string, o: { create?: boolean; bootstrapServers?: string; partitions: number; replicationFactor?: number; topic: string[] }) => {
     const sel = select(name, o);
     await topics(sel, { create: o.create === true, bootstrapServers: o.bootstrapServers, partitions: o.partitions, replicationFactor: o.replicationFactor, out });
+  });
+
+program
+  .command('query')
+  .description('query the state stores of a running application (kstreams run … --query-port): a key, a range, or list stores and instances')
+  .argument('[store]', 'the store to query (leave out to list stores and instances)')
+  .argument('[key]', 'the key to look up (leave out to scan the store)')
+  .requiredOption('-s, --server <host:port>', 'any instance\'s query endpoint (keys hosted elsewhere are forwarded)')
+  .option('--from <key>', 'scan: first key (inclusive); window stores: first window start (ms)')
+  .option('--to <key>', 'scan: last key (inclusive); window stores: last window start (ms)')
+  .option('--page-size <n>', 'scan: rows per page', integer('--page-size'), 100)
+  .option('--token <token>', 'scan: continue from the page that printed this token')
+  .option('--all', 'scan: print every page, not only the first')
+  .addHelpText(
+    'after',
+    `
+Examples:
+  kstreams run order-saga --bootstrap-servers 127.0.0.1:9092 --query-port 7070
+  kstreams query --server 127.0.0.1:7070                          # stores and instances
+  kstreams query orders-view o-17 --server 127.0.0.1:7070          # one key (its value as JSON)
+  kstreams query order-fill-state --all --server 127.0.0.1:7070    # every row, one JSON line each`,
+  )
+  .action(async (store: string | undefined, key: string | undefined, o: { server: string; from?: string; to?: string; pageSize: number; token?: string; all?: boolean }) => {
+    await query({ ...o, store, key, all: o.all === true, out, err });
   });
 
 async function main(): Promise<number> {

@@ -286,7 +286,10 @@ export interface GroupConsumer {
   committed(partitions: readonly TopicPartition[]): Promise<CommittedOffset[]>;
   /** Moves the read position of an assigned partition; batches already fetched become stale. */
   seek(position: TopicPartitionOffset): void;
-  /** The position after the last batch consumed (or skipped as markers only), if known. */
+  /**
+   * The position: after the last batch consumed (or skipped as markers only), else where a seek or the
+   * committed offset at assignment put it; undefined before any (the reset policy decides where it starts).
+   */
   position(partition: TopicPartition): number | undefined;
   /** Stops fetching these partitions until `resume` (or the next rebalance: assignments start unpaused). */
   pause(partitions: readonly TopicPartition[]): void;

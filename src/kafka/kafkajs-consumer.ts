@@ -367,7 +367,9 @@ export class KafkaJsGroupConsumer implements GroupConsumer {
     // A newer join supersedes this one: its own step seeks.
     if (n !== this.joins || this.failed || this.closed) return;
     for (const c of committed) {
-      if (c.offset !== null) this.consumer!.seek({ topic: c.topic, partition: c.partition, offset: String(c.offset) });
+      if (c.offset === null) continue;
+      this.consumer!.seek({ topic: c.topic, partition: c.partition, offset: String(c.offset) });
+      this.positions.set(tpKey(c), c.offset);
     }
   }
 

@@ -34,6 +34,8 @@ interface KafkaJsErrorShape {
 const FENCED_TYPES = new Set(['INVALID_PRODUCER_EPOCH', 'PRODUCER_FENCED', 'TRANSACTION_COORDINATOR_FENCED']);
 const REBALANCE_TYPES = new Set(['REBALANCE_IN_PROGRESS', 'ILLEGAL_GENERATION']);
 const TIMEOUT_NAMES = new Set(['KafkaJSRequestTimeoutError', 'KafkaJSTimeout', 'KafkaJSLockTimeout']);
+/** kafkajs errors it marks not retriable that are passing states (a restarting broker has no coordinator yet). */
+const TRANSIENT_NAMES = new Set(['KafkaJSGroupCoordinatorNotFound']);
 
 function chainOf(error: unknown): KafkaJsErrorShape[] {
   const chain: KafkaJsErrorShape[] = [];
@@ -87,7 +89,7 @@ export function toPortError(error: unknown, what: string): unknown {
   return new KafkaClientError(message, {
     cause: error,
     kafkaErrorType: chain.map((e) => e.type).find((t) => t),
-    retriable: root.retriable === true || chain[0]!.name === 'KafkaJSNumberOfRetriesExceeded',
+    retriable: root.retriable === true || chain[0]!.name === 'KafkaJSNumberOfRetriesExceeded' || chain.some((e) => e.name !== undefined && TRANSIENT_NAMES.has(e.name)),
   });
 }
 

@@ -36,6 +36,8 @@ import { byTopic, toKafkaJsMessage, tpKey } from './kafkajs-records.js';
 const DEFAULT_MAX_RECORDS_PER_REQUEST = 2000;
 /** How long a transactional producer trusts a coordinator it found (forgotten at once on a coordinator error). */
 const COORDINATOR_CACHE_MS = 30_000;
+/** How long creating a transactional producer keeps retrying its initialisation (Java's max.block.ms). */
+const INIT_RETRY_MS = 60_000;
 
 type SendBatch = KjsProducer['sendBatch'];
 
@@ -186,10 +188,21 @@ export class KafkaJsTransactionalProducer implements TransactionalProducer {
     );
     try {
       // InitProducerId: bumps the epoch (fencing older producers) and waits out their open transaction.
-      await kafkaCall(`init transactions (${config.transactionalId})`, async () => {
-        const t = await producer.transaction();
-        await t.abort();
-      });
+      // kafkajs retries it on protocol errors only, so a connection lost to a restarting broker is retried
+      // here (the call is idempotent: a repeat bumps the epoch again).
+      const deadline = Date.now() + INIT_RETRY_MS;
+      for (let attempt = 1; ; attempt++) {
+        try {
+          await kafkaCall(`init transactions (${config.transactionalId})`, async () => {
+            const t = await producer.transaction();
+            await t.abort();
+          });
+          break;
+        } catch (error) {
+          if (!(error instanceof KafkaClientError) || !error.retriable || Date.now() > deadline) throw error;
+          await new Promise((r) => setTimeout(r, Math.min(2_000, 100 * attempt)));
+        }
+      }
     } catch (error) {
       await producer.disconnect().catch(() => undefined);
       throw error;

@@ -60,8 +60,9 @@ export function kstreamJoinWindow<K, V>(storeName: string): () => Processor<K, V
       },
       process(r) {
         const forwarded = ctx.forward(r);
-        if (r.key === null || r.key === undefined || r.value === null || r.value === undefined) return forwarded;
-        // every record opens its own window; the store is there for the retention
+        if (r.key === null || r.key === undefined) return forwarded;
+        // every record opens its own window; the store is there for the retention. A null value is put too
+        // (as Java): it stores nothing but moves the store's observed stream time, so older records expire
         return thenMaybe(forwarded, () => store.put(r.key, r.value, r.timestamp));
       },
     };
@@ -132,16 +133,20 @@ export function kstreamKStreamJoin<K, VThis, VOther, VOut>(spec: JoinSideSpec<K,
         let prevKey: Buffer | null = null;
         let leftOpen = false;
         let rightOpen = false;
-        while (!(leftOpen && rightOpen) && ((yield it.hasNext()) as boolean)) {
+        while ((yield it.hasNext()) as boolean) {
           const entry = (yield it.next()) as KeyValue<Buffer, Buffer>;
           const waiting: WaitingRecord<K, unknown, unknown> = store.decode(entry.key, entry.value);
           tracker.minTime = waiting.timestamp;
+          // as Java, stop only after reading the next record: minTime is its time, which decides the next scan
+          if (leftOpen && rightOpen) break;
           // a left record waits for right records up to `after` later, a right one up to `before` later
           const lookAheadMs = waiting.isLeftSide ? windows.afterMs : windows.beforeMs;
           if (waiting.timestamp + lookAheadMs + graceMs >= tracker.streamTime) {
             // keys are ordered by time, then side: later records of this side are not due either
             if (waiting.isLeftSide) leftOpen = true;
             else rightOpen = true;
+            // Java iterates an entry's records one by one: the next record read is this entry's second one
+            if (leftOpen && rightOpen && waiting.values.length > 1) break;
             continue;
           }
           for (const v of waiting.values) {

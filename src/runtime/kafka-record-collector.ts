@@ -13,6 +13,7 @@ import type { ConsumerRecord } from '../processor/internals/consumer-record.js';
 import type { RecordCollector } from '../processor/internals/record-collector.js';
 import { tpKey } from '../state/internals/offset-checkpoint.js';
 import { log } from '../util/logger.js';
+import type { MaybePromise } from '../util/maybe-promise.js';
 
 /** Records buffered before a send is started without waiting for the previous one (kept in order). */
 const SEND_BATCH = 5_000;
@@ -47,7 +48,7 @@ export class KafkaRecordCollector implements RecordCollector {
 
   constructor(
     private readonly producer: Producer | TransactionalProducer,
-    private readonly partitionCount: (topic: string) => number,
+    private readonly partitionCounts: PartitionCounts,
     private readonly transactional: boolean,
     private readonly handler: ProductionExceptionHandler | null = null,
     private readonly taskId = '',
@@ -75,8 +76,8 @@ export class KafkaRecordCollector implements RecordCollector {
     }
   }
 
-  partitionsFor(topic: string): number {
-    return this.partitionCount(topic);
+  partitionsFor(topic: string): MaybePromise<number> {
+    return this.partitionCounts.get(topic);
   }
 
   /** Sends what is buffered and waits for every acknowledgement; rethrows a failed send. */
@@ -210,6 +211,40 @@ export class KafkaRecordCollector implements RecordCollector {
     }
   }
 
+}
+
+/**
+ * The partition counts of the topics sinks write to, for custom partitioners (what Java's producer answers
+ * from its metadata). Source and internal topics are known from start-up; any other topic (an output
+ * topic) is described once, when a partitioner first needs it, and cached: one lookup per topic, shared
+ * by the tasks of a thread.
+ */
+export class PartitionCounts {
+  private readonly counts = new Map<string, MaybePromise<number>>();
+
+  constructor(
+    known: ReadonlyMap<string, number>,
+    private readonly describe: (topic: string) => Promise<number>,
+  ) {
+    for (const [topic, n] of known) this.counts.set(topic, n);
+  }
+
+  get(topic: string): MaybePromise<number> {
+    const cached = this.counts.get(topic);
+    if (cached !== undefined) return cached;
+    const lookup = this.describe(topic).then(
+      (n) => {
+        this.counts.set(topic, n);
+        return n;
+      },
+      (e: unknown) => {
+        this.counts.delete(topic); // not cached: a later record asks again
+        throw e;
+      },
+    );
+    this.counts.set(topic, lookup);
+    return lookup;
+  }
 }
 
 function fencedOrNoHandler(error: unknown, handler: ProductionExceptionHandler | null): boolean {

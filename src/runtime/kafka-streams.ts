@@ -9,8 +9,15 @@ import { StateDirectory } from '../state/internals/state-directory.js';
 import type { StateStore } from '../state/state-store.js';
 import type { Topology } from '../topology/topology.js';
 import { log } from '../util/logger.js';
+import type { Serializer } from '../serde/serde.js';
+import { KeyQueryMetadata, type StreamsMetadata } from '../iq/metadata.js';
+import { LocalStoreProvider, requireRunningOrRebalancing } from '../iq/store-provider.js';
+import type { StoreQueryParameters } from '../iq/store-query-parameters.js';
+import { storeCatalog } from '../iq/store-kind.js';
+import { StreamsMetadataState } from '../iq/streams-metadata-state.js';
 import { GlobalStreamThread } from './global-stream-thread.js';
 import { setUpTopics } from './internal-topic-manager.js';
+import { isRetriable, retrying } from './retry.js';
 import { StreamThread, fencedCause } from './stream-thread.js';
 import { TopologyMetadata } from './topology-metadata.js';
 
@@ -39,6 +46,9 @@ export interface KafkaStreamsOptions {
   /** Makes the Kafka client (Java's `KafkaClientSupplier`); default: the kafkajs adapter. */
   readonly clientSupplier?: (config: StreamsConfig) => KafkaClient;
 }
+
+/** How long start() keeps trying to reach the brokers and set up the topics. */
+const STARTUP_RETRY_MS = 120_000;
 
 const GUARANTEES = ['at_least_once', 'exactly_once_v2', 'exactly_once', 'exactly_once_beta'];
 
@@ -117,8 +127,11 @@ export class KafkaStreams {
         this.config.getNumber(StreamsConfig.WINDOW_STORE_CHANGE_LOG_ADDITIONAL_RETENTION_MS_CONFIG),
       );
       const client = (this.client = this.options.clientSupplier?.(this.config) ?? createKafkaJsClient({ bootstrapServers: this.config.getString('bootstrap.servers'), clientId: appId }));
-      const admin = await client.admin();
-      const setup = await setUpTopics(admin, metadata, this.config).finally(() => admin.close());
+      // a broker restarting while the instance starts is waited out, as Java's threads keep polling
+      const setup = await retrying('setting up topics', STARTUP_RETRY_MS, async () => {
+        const admin = await client.admin();
+        return setUpTopics(admin, metadata, this.config).finally(() => admin.close());
+      });
       this.global = new GlobalStreamThread(this.topology.internalTopologyBuilder, this.config, client, (e) => this.onThreadFailure(null, e));
       await this.global.start();
       this.threadOptions = {
@@ -172,6 +185,78 @@ export class KafkaStreams {
     return this.global?.stores() ?? new Map();
   }
 
+  /**
+   * Java's `KafkaStreams.store()`: a read-only view over this instance's local stores named
+   * `params.storeName()` (all its tasks', or one partition's). Reads throw `StreamsRebalancingError` while
+   * the client is REBALANCING (tasks being assigned or restored) unless stale stores are enabled;
+   * `UnknownStateStoreError` for a name not in the topology.
+   */
+  store<T>(params: StoreQueryParameters<T>): T {
+    return this.storeProvider.getStore(params);
+  }
+
+  /**
+   * Java's `queryMetadataForKey`: the instance (`application.server`) hosting `key` of `storeName`;
+   * `KeyQueryMetadata.NOT_AVAILABLE` until an assignment is known, null for a store not in the topology.
+   */
+  queryMetadataForKey<K>(storeName: string, key: K, keySerializer: Serializer<K>): KeyQueryMetadata | null {
+    requireRunningOrRebalancing(this.currentState);
+    const state = this.metadataState();
+    return state === null ? KeyQueryMetadata.NOT_AVAILABLE : state.keyQueryMetadata(storeName, key, keySerializer);
+  }
+
+  /** Java's `metadataForAllStreamsClients`: every instance of the application that set `application.server`. */
+  metadataForAllStreamsClients(): StreamsMetadata[] {
+    requireRunningOrRebalancing(this.currentState);
+    return this.metadataState()?.allMetadata() ?? [];
+  }
+
+  /** Java's `streamsMetadataForStore`: the instances hosting a task (or the global copy) of `storeName`. */
+  streamsMetadataForStore(storeName: string): StreamsMetadata[] {
+    requireRunningOrRebalancing(this.currentState);
+    return this.metadataState()?.metadataForStore(storeName) ?? [];
+  }
+
+  /**
+   * Not in Java: the owner of each partition of `storeName` (index = partition), which a query service
+   * needs to scan a whole store page by page; empty for an unknown or global store, or before an assignment.
+   */
+  partitionsOfStore(storeName: string): KeyQueryMetadata[] {
+    requireRunningOrRebalancing(this.currentState);
+    return this.metadataState()?.partitionsOfStore(storeName) ?? [];
+  }
+
+  private readonly storeProvider = new LocalStoreProvider({
+    state: () => this.currentState,
+    tasks: (stale) =>
+      // task ids are `<subtopology>_<partition>`
+      this.threads.flatMap((t) => t.queryableTasks(stale)).map((task) => ({ partition: Number(task.taskId().split('_')[1]), store: (name: string) => task.store(name) })),
+    globalStore: (name) => this.global?.stores().get(name),
+    // the topology does not change once built: its store names are worked out once
+    storeNames: () => (this.topologyStoreNames ??= new Set(storeCatalog(this.topology.internalTopologyBuilder).keys())),
+  });
+
+  private topologyStoreNames: ReadonlySet<string> | null = null;
+
+  private metadataCache: StreamsMetadataState | null = null;
+
+  /** Key routing's view of the application; null until start() has set the topics up. */
+  private metadataState(): StreamsMetadataState | null {
+    const o = this.threadOptions;
+    if (o === null) return null;
+    this.metadataCache ??= new StreamsMetadataState({
+      subtopologies: o.metadata.subtopologies.map((s) => ({
+        sourceTopics: [...s.sourceTopics, ...(o.patternTopics.get(s.id) ?? [])],
+        stores: s.plan.stores.map((f) => f.builder.name()),
+      })),
+      globalStores: [...o.globalStores.keys()],
+      partitionCounts: o.partitionCounts,
+      thisHost: (this.config.get('application.server') as string | undefined) ?? null,
+      partitionsByHost: () => this.threads.map((t) => t.partitionsByHost()).find((p) => Object.keys(p).length > 0) ?? {},
+    });
+    return this.metadataCache;
+  }
+
   metrics(): Map<string, number> {
     return new Map([
       ['stream-threads', this.threads.length],
@@ -207,16 +292,21 @@ export class KafkaStreams {
 
   /**
    * A stream thread (or the global thread, `thread` null) failed and stopped. A fenced task only means
-   * another instance took it over: the thread is replaced, and rejoins. Otherwise the uncaught exception
+   * another instance took it over, a retriable client failure that the broker was briefly away: the
+   * thread is replaced, and rejoins. Otherwise the uncaught exception
    * handler decides (default SHUTDOWN_CLIENT, as Java 4.x): replace the thread, shut this client down
    * (PENDING_ERROR, then ERROR), or ask every instance of the application to shut down.
    */
   private onThreadFailure(thread: StreamThread | null, error: Error): void {
     if (this.shutdownPromise !== null) return;
     const fenced = thread !== null && fencedCause(error) !== null;
+    // a passing client failure (a broker restarting): the thread's uncommitted work is redone by a new
+    // thread, which rejoins once the broker is back, as Java's thread retries rather than dies
+    const transient = thread !== null && !fenced && isRetriable(error);
     if (fenced) log.warn(`${thread.name}: its tasks were fenced (migrated to another instance): replacing the thread, which rejoins the group`);
+    if (transient) log.warn(`${thread.name}: ${error.message}: replacing the thread, which rejoins the group`);
     let response = StreamThreadExceptionResponse.REPLACE_THREAD;
-    if (!fenced) {
+    if (!fenced && !transient) {
       try {
         response = this.exceptionHandler?.(error) ?? StreamThreadExceptionResponse.SHUTDOWN_CLIENT;
       } catch (e) {
@@ -228,7 +318,7 @@ export class KafkaStreams {
       log.error('the global stream thread cannot be replaced: shutting down the client');
       response = StreamThreadExceptionResponse.SHUTDOWN_CLIENT;
     }
-    if (!fenced) log.error(`stream thread ${thread?.name ?? 'global'} failed; the uncaught exception handler chose ${response}: ${error.message}`);
+    if (!fenced && !transient) log.error(`stream thread ${thread?.name ?? 'global'} failed; the uncaught exception handler chose ${response}: ${error.message}`);
     let stopped: Promise<void> = Promise.resolve();
     if (thread !== null) {
       this.threads.splice(this.threads.indexOf(thread), 1);

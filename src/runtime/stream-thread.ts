@@ -1,5 +1,6 @@
 import type { StreamsConfig } from '../config/streams-config.js';
 import type {
+  Admin,
   Assignment,
   BatchContext,
   GroupConsumer,
@@ -21,7 +22,7 @@ import type { StateDirectory } from '../state/internals/state-directory.js';
 import type { StateStore } from '../state/state-store.js';
 import { log } from '../util/logger.js';
 import { KafkaChangelogReader } from './kafka-changelog-reader.js';
-import { KafkaRecordCollector } from './kafka-record-collector.js';
+import { KafkaRecordCollector, PartitionCounts } from './kafka-record-collector.js';
 import { StreamsPartitionAssignor, decodeJson, type AssignmentInfo } from './task-assignor.js';
 import type { TaskSpec, TopologyMetadata } from './topology-metadata.js';
 
@@ -96,10 +97,17 @@ export class StreamThread {
   private consumer: GroupConsumer | null = null;
   private reader: PartitionReader | null = null;
   private producer: Producer | null = null;
+  /** For output topics' partition counts; opened when a custom partitioner first needs one. */
+  private admin: Promise<Admin> | null = null;
+  private readonly partitionCounts: PartitionCounts;
   private readonly tasks = new Map<string, ActiveTask>();
   private readonly byPartition = new Map<string, ActiveTask>();
   /** Tasks kept open across an eager rebalance, in case they come back (they usually do). */
   private suspended = new Map<string, ActiveTask>();
+  /** Tasks whose stores are open but still restoring (stale interactive queries may read them). */
+  private readonly restoring = new Map<string, StreamTask>();
+  /** The last assignment's application.server -> partitions map (interactive queries' key routing). */
+  private hostPartitions: AssignmentInfo['partitionsByHost'] = {};
   private queue: Promise<void> = Promise.resolve();
   private timer: NodeJS.Timeout | null = null;
   private lastCommit = Date.now();
@@ -114,6 +122,14 @@ export class StreamThread {
     this.eos = o.config.isExactlyOnce();
     this.commitIntervalMs = o.config.getNumber('commit.interval.ms');
     this.specs = new Map(o.metadata.tasks(o.partitionCounts, o.patternTopics).map((t) => [t.id, t]));
+    this.partitionCounts = new PartitionCounts(o.partitionCounts, async (topic) => {
+      this.admin ??= o.client.admin().catch((e: unknown) => {
+        this.admin = null;
+        throw e;
+      });
+      const [described] = await (await this.admin).describeTopics([topic]);
+      return described!.partitions;
+    });
   }
 
   get name(): string {
@@ -183,9 +199,21 @@ export class StreamThread {
     await this.consumer?.close().catch(() => undefined);
     await this.producer?.close().catch(() => undefined);
     await this.reader?.close().catch(() => undefined);
+    await this.admin?.then((a) => a.close()).catch(() => undefined);
   }
 
   /** The tasks this thread runs now (for metadata and interactive queries). */
+  /** Tasks whose stores interactive queries may read: the running ones; with `stale`, also restoring or suspended ones. */
+  queryableTasks(stale: boolean): StreamTask[] {
+    const running = [...this.tasks.values()].map((a) => a.task);
+    return stale ? [...running, ...[...this.suspended.values()].map((a) => a.task), ...this.restoring.values()] : running;
+  }
+
+  /** Which application.server hosts which source partitions, as of the last assignment. */
+  partitionsByHost(): AssignmentInfo['partitionsByHost'] {
+    return this.hostPartitions;
+  }
+
   activeTasks(): ReadonlyMap<string, StreamTask> {
     return new Map([...this.tasks].map(([id, t]) => [id, t.task]));
   }
@@ -203,6 +231,7 @@ export class StreamThread {
     if (this.stopped || this.failed) return;
     const active = this.byPartition.get(key(batch));
     if (active === undefined) return;
+    active.task.updateLag(batch.topic, batch.partition, batch.highWatermark - batch.nextOffset);
     for (const r of batch.records) {
       active.task.addRecord({
         topic: r.topic,
@@ -214,17 +243,44 @@ export class StreamThread {
         headers: new Headers(r.headers),
       });
     }
-    active.dirty ||= batch.records.length > 0;
     try {
-      let n = 0;
-      while (active.task.hasRecordsQueued()) {
-        await active.task.process();
-        await active.task.maybePunctuateStreamTime();
-        // a long batch: let the consumer heartbeat, and stop early if the group rebalances
-        if (++n % 1000 === 0) {
-          if (ctx.rebalanceInProgress()) break;
-          await this.maybeCommit();
-        }
+      await this.processTask(active, ctx);
+      await this.maybeCommit();
+    } catch (e) {
+      await this.onProcessingError(e);
+    }
+  }
+
+  /**
+   * Processes the task's buffered records while it is processable: a task waits while one of its input
+   * partitions is empty and may still deliver older records (max.task.idle.ms, see PartitionGroup); what
+   * it leaves buffered is processed by a later batch or tick.
+   */
+  private async processTask(active: ActiveTask, ctx: BatchContext | null): Promise<void> {
+    let n = 0;
+    while (active.task.isProcessable(Date.now())) {
+      active.dirty = true;
+      await active.task.process();
+      await active.task.maybePunctuateStreamTime();
+      // a long batch: let the consumer heartbeat, and stop early if the group rebalances
+      if (++n % 1000 === 0) {
+        if (ctx?.rebalanceInProgress()) break;
+        await this.maybeCommit();
+      }
+    }
+  }
+
+  private async tick(): Promise<void> {
+    if (this.stopped || this.failed) return;
+    try {
+      await this.refreshLags().catch((e: unknown) => {
+        // only delays the waiting tasks: looked up again at the next tick
+        log.warn(`${this.name}: could not look up input partition lags: ${e instanceof Error ? e.message : String(e)}`);
+      });
+      for (const active of this.tasks.values()) {
+        // records left waiting for an empty partition: its idle time may have passed, or its lag become known
+        await this.processTask(active, null);
+        if (await active.task.maybePunctuateSystemTime()) active.dirty = true;
       }
       await this.maybeCommit();
     } catch (e) {
@@ -232,15 +288,27 @@ export class StreamThread {
     }
   }
 
-  private async tick(): Promise<void> {
-    if (this.stopped || this.failed) return;
-    try {
-      for (const active of this.tasks.values()) {
-        if (await active.task.maybePunctuateSystemTime()) active.dirty = true;
-      }
-      await this.maybeCommit();
-    } catch (e) {
-      await this.onProcessingError(e);
+  /**
+   * Looks up the lag of the empty partitions that keep tasks with buffered records waiting. Java's consumer
+   * learns every assigned partition's lag from each fetch response; kafkajs hands over no empty batches, so
+   * a partition with nothing new is never heard of. Lag: the end offset (the last stable offset under
+   * exactly-once, as the consumer reads) minus the consumer's position (its start, the log's beginning
+   * under `earliest` reset, before it has one).
+   */
+  private async refreshLags(): Promise<void> {
+    const waiting = new Map<string, { active: ActiveTask; tp: TopicPartition }>();
+    for (const active of this.tasks.values()) {
+      if (!active.task.hasRecordsQueued()) continue;
+      for (const tp of active.task.partitionsAwaitingLag()) waiting.set(key(tp), { active, tp });
+    }
+    if (waiting.size === 0) return;
+    const partitions = [...waiting.values()].map((w) => w.tp);
+    const positions = new Map(partitions.map((tp) => [key(tp), this.consumer!.position(tp)]));
+    const unpositioned = partitions.filter((tp) => positions.get(key(tp)) === undefined);
+    for (const b of unpositioned.length === 0 ? [] : await this.reader!.beginningOffsets(unpositioned)) positions.set(key(b), b.offset);
+    for (const end of await this.reader!.endOffsets(partitions)) {
+      const w = waiting.get(key(end))!;
+      w.active.task.updateLag(end.topic, end.partition, end.offset - positions.get(key(end))!);
     }
   }
 
@@ -297,7 +365,10 @@ export class StreamThread {
     this.o.onRebalance(true);
     if (this.failed) return;
     await this.commitAll();
-    for (const [id, active] of this.tasks) this.suspended.set(id, active);
+    for (const [id, active] of this.tasks) {
+      active.task.clearBufferedRecords();
+      this.suspended.set(id, active);
+    }
     this.tasks.clear();
     this.byPartition.clear();
   }
@@ -315,15 +386,21 @@ export class StreamThread {
       }
       return;
     }
+    this.hostPartitions = info?.partitionsByHost ?? {};
     const taskIds = new Set(info?.activeTasks ?? this.tasksOf(assignment.topicPartitions));
     // tasks that moved elsewhere: close them cleanly (their state was committed at revocation)
     const gone = [...this.suspended.values()].filter((a) => !taskIds.has(a.spec.id));
     await this.closeTasks(gone, true);
     for (const id of taskIds) {
-      const active = this.suspended.get(id) ?? (await this.createTask(id));
+      const kept = this.suspended.get(id);
+      const active = kept ?? (await this.createTask(id));
       this.suspended.delete(id);
       this.tasks.set(id, active);
       for (const tp of active.spec.partitions) this.byPartition.set(key(tp), active);
+      // A kept task resumes where it stopped. The offsets it just committed at revocation may not be
+      // readable yet (a transaction's offsets show once its markers are written; kafkajs cannot ask
+      // for stable offsets): the committed offsets read back could be older, and redo committed work.
+      if (kept !== undefined) for (const position of this.consumedOffsets(kept)) this.consumer!.seek(position);
     }
     this.suspended.clear();
     this.o.onRebalance(false);
@@ -344,7 +421,7 @@ export class StreamThread {
     let task: StreamTask | null = null;
     const collector = new KafkaRecordCollector(
       producer ?? this.producer!,
-      (topic) => this.o.partitionCounts.get(topic) ?? 1,
+      this.partitionCounts,
       this.eos,
       config.productionExceptionHandler(),
       id,
@@ -360,9 +437,15 @@ export class StreamThread {
       globalStores: this.o.globalStores,
       cache: this.cache(),
       stateDir: this.o.stateDirectory.taskDirectory(id),
+      inputPartitions: spec.partitions,
     });
     await task.initializeStores();
-    await task.restore(new KafkaChangelogReader(this.reader!), this.o.restoreListener);
+    this.restoring.set(id, task);
+    try {
+      await task.restore(new KafkaChangelogReader(this.reader!), this.o.restoreListener);
+    } finally {
+      this.restoring.delete(id);
+    }
     await task.initializeTopology();
     return { spec, task, collector, producer, dirty: false };
   }

@@ -1,10 +1,13 @@
-/** Runs the real `kstreams` command line (src/cli/main.ts through tsx) as a user would. */
+/**
+ * Runs the real `kstreams` command line (src/cli/main.ts, loaded through tsx) as a user would. Node runs it
+ * with tsx as a loader (`--import tsx`), not under the `tsx` wrapper process: signals then reach our
+ * process directly (the wrapper kills a child that is slow to acknowledge one, as a loaded machine is).
+ */
 import { spawn, type ChildProcess } from 'node:child_process';
 import path from 'node:path';
 import { fileURLToPath } from 'node:url';
 
 export const ROOT = path.resolve(path.dirname(fileURLToPath(import.meta.url)), '..', '..');
-const TSX = path.join(ROOT, 'node_modules', '.bin', 'tsx');
 const MAIN = path.join(ROOT, 'src', 'cli', 'main.ts');
 
 export interface CliResult {
@@ -16,7 +19,7 @@ export interface CliResult {
 
 /** Starts `kstreams <args>`; the caller owns the process. */
 export function spawnKstreams(args: readonly string[], env: NodeJS.ProcessEnv = {}): ChildProcess {
-  return spawn(TSX, [MAIN, ...args], { cwd: ROOT, env: { ...process.env, KSTREAMS_LOG_LEVEL: 'warn', ...env }, stdio: ['pipe', 'pipe', 'pipe'] });
+  return spawn(process.execPath, ['--import', 'tsx', MAIN, ...args], { cwd: ROOT, env: { ...process.env, KSTREAMS_LOG_LEVEL: 'warn', ...env }, stdio: ['pipe', 'pipe', 'pipe'] });
 }
 
 /** Runs `kstreams <args>` to completion, with `stdin` as its standard input. */

@@ -1,5 +1,5 @@
-// order-fill and order-hierarchy on the real broker, run by the kstreams CLI under exactly_once_v2 and fed
-// with `kstreams produce` data: their outputs must equal the TopologyTestDriver's for the same input.
+// order-fill, order-hierarchy and order-saga on the real broker, run by the kstreams CLI under exactly_once_v2
+// and fed with `kstreams produce` data: their outputs must equal the TopologyTestDriver's for the same input.
 import type { ChildProcess } from 'node:child_process';
 import { mkdtempSync } from 'node:fs';
 import { tmpdir } from 'node:os';
@@ -79,25 +79,43 @@ async function processedAll(admin: Admin, groupId: string, topics: readonly stri
 }
 
 /**
- * Splits the records into consecutive batches in which no key has records of both input topics. Kafka
- * Streams orders the records of a task's partitions by timestamp only among what it has fetched (and this
- * runtime has no max.task.idle.ms yet), so the arrival order of one key's order and fill across the two
- * topics is only guaranteed when the later one is written after the earlier one was processed: between
- * batches the test waits until the application has committed its input.
+ * The order in which a task processes `records` of its input topics (one partition each) once it waits for
+ * empty partitions that still have data coming (max.task.idle.ms): each topic in produced order; across
+ * topics the head with the smallest timestamp, a tie going to the head that waited longer (StreamTask's
+ * rule). `topics` is the order in which the partitions first deliver, which only decides a tie between the
+ * very first heads. This is the input order the driver is given.
  */
-function batches(records: readonly SampleRecord[]): SampleRecord[][] {
-  const out: SampleRecord[][] = [[]];
-  let topicOf = new Map<string, string>();
-  for (const r of records) {
-    const t = topicOf.get(r.key!);
-    if (t !== undefined && t !== r.topic) {
-      out.push([]);
-      topicOf = new Map();
+function processingOrder(records: readonly SampleRecord[], topics: readonly string[]): SampleRecord[] {
+  const queues = topics.map((t) => records.filter((r) => r.topic === t));
+  const position = queues.map(() => 0);
+  const headSeq = queues.map(() => -1);
+  const out: SampleRecord[] = [];
+  for (let seq = 0; ; ) {
+    let next = -1;
+    for (const [i, q] of queues.entries()) {
+      if (position[i]! >= q.length) continue;
+      if (headSeq[i]! < 0) headSeq[i] = seq++;
+      const ts = q[position[i]!]!.timestamp;
+      const best = next < 0 ? Infinity : queues[next]![position[next]!]!.timestamp;
+      if (ts < best || (ts === best && headSeq[i]! < headSeq[next]!)) next = i;
     }
-    topicOf.set(r.key!, r.topic);
-    out[out.length - 1]!.push(r);
+    if (next < 0) return out;
+    out.push(queues[next]![position[next]!++]!);
+    headSeq[next] = -1;
   }
-  return out;
+}
+
+/** Writes the records, each topic's in order, at once. */
+async function produceAll(kafka: ReturnType<typeof kafkaClient>, topics: readonly string[], records: readonly SampleRecord[]): Promise<void> {
+  const producer = kafka.producer();
+  await producer.connect();
+  await producer.sendBatch({
+    topicMessages: topics.map((topic) => ({
+      topic,
+      messages: records.filter((r) => r.topic === topic).map((r) => ({ key: r.key, value: JSON.stringify(r.value), timestamp: String(r.timestamp) })),
+    })),
+  });
+  await producer.disconnect();
 }
 
 function waitForLine(child: ChildProcess, pattern: RegExp, timeoutMs: number): Promise<void> {
@@ -129,6 +147,14 @@ function stop(child: ChildProcess): Promise<{ code: number | null; stderr: strin
 
 const sleep = (ms: number) => new Promise((r) => setTimeout(r, ms));
 
+/** How long a task waits for an empty input partition that has no lag (all input is produced at once). */
+const IDLE_MS = 2_000;
+
+const args = (t: Record<string, string>) => Object.entries(t).flatMap(([k, v]) => ['--topic', `${k}=${v}`]);
+
+/** `kstreams run` options shared by the applications. */
+const runOptions = (bootstrap: string) => ['--bootstrap-servers', bootstrap, '--processing-guarantee', 'exactly_once_v2', '--config', 'commit.interval.ms=100', '--config', `max.task.idle.ms=${IDLE_MS}`];
+
 describe('the seed topologies on a real broker (kstreams CLI, exactly_once_v2)', { timeout: 300_000 }, () => {
   const running: ChildProcess[] = [];
   afterAll(() => {
@@ -142,7 +168,6 @@ describe('the seed topologies on a real broker (kstreams CLI, exactly_once_v2)',
     const topics = Object.fromEntries(names.map((n) => [n, `${u}-${n}`]));
     const fillTopics = { orders: topics.orders!, fills: topics.fills!, 'order-state': topics['order-state']!, 'orders-filled': topics['orders-filled']!, 'order-anomalies': topics['order-anomalies']! };
     const hierarchyTopics = { 'order-state': topics['order-state']!, 'parent-order-state': topics['parent-order-state']!, 'parent-orders-filled': topics['parent-orders-filled']! };
-    const args = (t: Record<string, string>) => Object.entries(t).flatMap(([k, v]) => ['--topic', `${k}=${v}`]);
     // held fills are checked at every stream-time advance, so that expiry does not depend on when a check falls
     const fillOptions = { unknownOrderCheckIntervalMs: 1 };
 
@@ -160,32 +185,25 @@ describe('the seed topologies on a real broker (kstreams CLI, exactly_once_v2)',
 
     // the applications, as a user starts them
     const stateDir = mkdtempSync(path.join(tmpdir(), 'kstreams-it-'));
-    const common = ['--bootstrap-servers', B, '--processing-guarantee', 'exactly_once_v2', '--config', 'commit.interval.ms=100'];
+    const common = runOptions(B);
     const fillApp = spawnKstreams(['run', 'order-fill', ...common, '--application-id', `${u}-fill`, '--state-dir', path.join(stateDir, 'fill'), ...args(fillTopics), '--option', 'unknownOrderCheckIntervalMs=1']);
     const hierarchyApp = spawnKstreams(['run', 'order-hierarchy', ...common, '--application-id', `${u}-hierarchy`, '--state-dir', path.join(stateDir, 'hierarchy'), ...args(hierarchyTopics)]);
     running.push(fillApp, hierarchyApp);
     await Promise.all([waitForLine(fillApp, /order-fill is running/, 90_000), waitForLine(hierarchyApp, /order-hierarchy is running/, 90_000)]);
 
-    // feed it (see `batches` for why in batches)
+    // feed it, all at once: the task waits for whichever input partition has data coming (max.task.idle.ms)
     const kafka = kafkaClient(uniqueName('feed'));
     const admin = kafka.admin();
-    const producer = kafka.producer();
-    await Promise.all([admin.connect(), producer.connect()]);
-    const parts = batches(records);
-    expect(parts.length).toBeGreaterThan(10);
-    for (const part of parts) {
-      await producer.sendBatch({
-        topicMessages: [topics.orders!, topics.fills!].map((topic) => ({
-          topic,
-          messages: part.filter((r) => r.topic === topic).map((r) => ({ key: r.key, value: JSON.stringify(r.value), timestamp: String(r.timestamp) })),
-        })),
-      });
-      await processedAll(admin, `${u}-fill`, [topics.orders!, topics.fills!]);
-    }
-    await Promise.all([admin.disconnect(), producer.disconnect()]);
+    await admin.connect();
+    const inputs = [topics.orders!, topics.fills!];
+    await produceAll(kafka, inputs, records);
+    await processedAll(admin, `${u}-fill`, inputs);
+    await admin.disconnect();
 
-    // order-fill: Kafka's outputs, per topic and key, equal the driver's
-    const expectedFill = await driverOutputs('order-fill', fillTopics, parts.flat(), fillOptions);
+    // order-fill: Kafka's outputs, per topic and key, equal the driver's for the same input in the task's order
+    const ordered = processingOrder(records, inputs);
+    expect(ordered).not.toEqual(records); // out-of-order event times: the order differs from the produced one
+    const expectedFill = await driverOutputs('order-fill', fillTopics, ordered, fillOptions);
     const kinds = new Set(expectedFill.filter((r) => r.topic === topics['order-anomalies']).map((r) => (r.value as { kind: string }).kind));
     expect(kinds).toEqual(new Set(['DUPLICATE_FILL', 'OVERFILL', 'FILL_AFTER_CANCEL', 'LATE_CANCEL', 'UNKNOWN_ORDER']));
     const fillOutputs = [topics['order-state']!, topics['orders-filled']!, topics['order-anomalies']!];
@@ -219,6 +237,42 @@ describe('the seed topologies on a real broker (kstreams CLI, exactly_once_v2)',
     expect(log).toMatch(new RegExp(`order-fill-state \\(${changelog}-0\\) \\[#+\\] 100% `));
     expect(log).toMatch(new RegExp(`restored order-fill-state \\(${changelog}-0\\): \\d+ records in \\d+ ms`));
     expect((await stop(again)).code).toBe(0);
+  });
+
+  it('order-saga: the decisions equal the TopologyTestDriver decisions for the same input', async () => {
+    const B = bootstrapServers();
+    const u = uniqueName('saga');
+    const topics = { 'payment-orders': `${u}-payment-orders`, 'stock-orders': `${u}-stock-orders`, 'order-decisions': `${u}-order-decisions` };
+    const inputs = [topics['payment-orders'], topics['stock-orders']];
+    const created = await kstreams(['topics', 'order-saga', '--create', '--bootstrap-servers', B, ...args(topics)]);
+    expect(created.code, created.stderr).toBe(0);
+    const produced = await kstreams(['produce', 'order-saga', '--count', '40', '--seed', '11', ...args(topics)]);
+    expect(produced.code, produced.stderr).toBe(0);
+    // windows close on stream time: a last answer far ahead closes every window, on Kafka as in the driver
+    const end = Math.max(...(jsonLines(produced.stdout) as SampleRecord[]).map((r) => r.timestamp)) + 60_000;
+    const flush = { orderId: 'FLUSH', status: 'ACCEPT', source: 'PAYMENT', eventTime: end };
+    const records = [...(jsonLines(produced.stdout) as SampleRecord[]), { topic: inputs[0]!, key: 'FLUSH', value: flush, timestamp: end }];
+
+    const app = spawnKstreams(['run', 'order-saga', ...runOptions(B), '--application-id', `${u}-saga`, '--state-dir', mkdtempSync(path.join(tmpdir(), 'kstreams-saga-')), ...args(topics)]);
+    running.push(app);
+    await waitForLine(app, /order-saga is running/, 90_000);
+    const kafka = kafkaClient(uniqueName('feed'));
+    const admin = kafka.admin();
+    await admin.connect();
+    await produceAll(kafka, inputs, records);
+    await processedAll(admin, `${u}-saga`, inputs);
+    await admin.disconnect();
+
+    const expected = await driverOutputs('order-saga', topics, processingOrder(records, inputs));
+    const decisions = expected.map((r) => r.value as { status: string });
+    expect(new Set(decisions.map((d) => d.status))).toEqual(new Set(['CONFIRMED', 'REJECTED', 'ROLLBACK', 'TIMED_OUT']));
+    expect(new Set(expected.map((r) => r.key)).size).toBe(expected.length); // one decision per order
+    const seen = await consume([topics['order-decisions']], expected.length);
+    expect(seen).toHaveLength(expected.length);
+    expect(byTopicAndKey(seen)).toEqual(byTopicAndKey(expected));
+
+    const { code, stderr } = await stop(app);
+    expect(code, stderr).toBe(0);
   });
 
   it('kstreams produce --bootstrap-servers writes the same records it prints', async () => {

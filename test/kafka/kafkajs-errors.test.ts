@@ -48,6 +48,8 @@ describe('kafkajs error mapping', () => {
     const conn = toPortError(kjs('KafkaJSConnectionError', { retriable: true }), 'x') as KafkaClientError;
     expect(conn).toBeInstanceOf(KafkaClientError);
     expect(conn.retriable).toBe(true);
+    // kafkajs says not retriable, but a restarting broker has no coordinator for a moment
+    expect((toPortError(kjs('KafkaJSGroupCoordinatorNotFound', { retriable: false }), 'x') as KafkaClientError).retriable).toBe(true);
     const plain = new TypeError('bug');
     expect(toPortError(plain, 'x')).toBe(plain);
   });

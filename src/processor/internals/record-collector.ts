@@ -1,3 +1,4 @@
+import type { MaybePromise } from '../../util/maybe-promise.js';
 import type { Headers } from '../headers.js';
 
 /** Where sink nodes put serialized records: the driver's in-memory topics, or a Kafka producer. */
@@ -10,8 +11,8 @@ export interface RecordCollector {
     timestamp: number,
     partition: number | null,
   ): void;
-  /** The number of partitions of `topic`, for custom partitioners. */
-  partitionsFor(topic: string): number;
+  /** The number of partitions of `topic`, for custom partitioners (a promise when it must be looked up). */
+  partitionsFor(topic: string): MaybePromise<number>;
   flush(): Promise<void> | void;
   /**
    * The offset of the last record written to each `topic:partition` (known once flushed); the state manager

@@ -53,6 +53,13 @@ export class RecordQueue {
     return r;
   }
 
+  /** Drops every buffered record (a suspended task's partitions are fetched again from the committed offsets). */
+  clear(): void {
+    this.raw.length = 0;
+    this.rawIndex = 0;
+    this.head = null;
+  }
+
   poll(): StampedRecord {
     const h = this.head!;
     this.head = null;

@@ -1,7 +1,7 @@
 import { isDefaultable } from '../../serde/defaultable-serde.js';
 import { ConfigError, StreamsError } from '../../errors/streams-error.js';
 import type { Serializer } from '../../serde/serde.js';
-import type { MaybePromise } from '../../util/maybe-promise.js';
+import { isPromise, type MaybePromise } from '../../util/maybe-promise.js';
 import type { StreamPartitioner, TopicNameExtractor } from '../api.js';
 import type { Record } from '../record.js';
 import type { TaskContext } from './node-context.js';
@@ -67,11 +67,16 @@ export class SinkNode<K = unknown, V = unknown> extends ProcessorNode<K, V, neve
     }
     const key = this.keySerializer!.serialize(topic, record.key, record.headers);
     const value = this.valueSerializer!.serialize(topic, record.value, record.headers);
-    let partition: number | null = null;
-    if (this.partitioner !== null) {
-      partition = this.partitioner(topic, record.key, record.value, this.collector.partitionsFor(topic));
-    }
     // a snapshot, as Java's ProducerRecord copies the headers: a later change upstream must not reach it
-    this.collector.send(topic, key, value, record.headers.copy(), record.timestamp, partition);
+    const headers = record.headers.copy();
+    if (this.partitioner === null) {
+      this.collector.send(topic, key, value, headers, record.timestamp, null);
+      return;
+    }
+    const partitioner = this.partitioner;
+    const send = (count: number): void =>
+      this.collector.send(topic, key, value, headers, record.timestamp, partitioner(topic, record.key, record.value, count));
+    const count = this.collector.partitionsFor(topic);
+    return isPromise(count) ? count.then(send) : send(count);
   }
 }

@@ -23,10 +23,11 @@ import { ProcessorStateManager } from './processor-state-manager.js';
 import { PunctuationQueue, PunctuationSchedule } from './punctuation-queue.js';
 import type { RecordCollector } from './record-collector.js';
 import { ProcessorRecordContext } from './record-context.js';
+import { PartitionGroup } from './partition-group.js';
 import { RecordQueue } from './record-queue.js';
 import { SinkNode } from './sink-node.js';
 import { SourceNode } from './source-node.js';
-import { StreamsMetrics, droppedRecordsSensor } from './streams-metrics.js';
+import { StreamsMetrics, droppedRecordsSensor, enforcedProcessingSensor } from './streams-metrics.js';
 import { FailOnInvalidTimestamp } from '../timestamp-extractors.js';
 
 export interface StreamTaskOptions {
@@ -43,6 +44,11 @@ export interface StreamTaskOptions {
   readonly cache?: RecordCache | null;
   /** The task's state directory (persistent stores); default `<state.dir>/<application.id>/<taskId>`. */
   readonly stateDir?: string;
+  /**
+   * The task's input partitions, known up front by the Kafka runtime: `isProcessable` then applies
+   * `max.task.idle.ms` (see PartitionGroup). Absent (the test driver): whatever is buffered is processable.
+   */
+  readonly inputPartitions?: ReadonlyArray<{ readonly topic: string; readonly partition: number }>;
 }
 
 const UNKNOWN = -1;
@@ -80,6 +86,7 @@ export class StreamTask implements TaskContext {
   private readonly keySerde: Serde<unknown> | null;
   private readonly valueSerde: Serde<unknown> | null;
   private readonly defaultExtractor: TimestampExtractor;
+  private readonly partitionGroup: PartitionGroup | null;
 
   constructor(private readonly options: StreamTaskOptions) {
     this.id = options.id;
@@ -87,6 +94,10 @@ export class StreamTask implements TaskContext {
     this.keySerde = options.config.defaultKeySerde();
     this.valueSerde = options.config.defaultValueSerde();
     this.defaultExtractor = options.config.defaultTimestampExtractor();
+    this.partitionGroup =
+      options.inputPartitions === undefined
+        ? null
+        : new PartitionGroup(options.config.getNumber('max.task.idle.ms'), options.inputPartitions, enforcedProcessingSensor(this.taskMetrics, this.id));
     const logged = new Set(options.plan.stores.filter((f) => f.builder.loggingEnabled()).map((f) => f.builder.name()));
     this.stateManager = new ProcessorStateManager(this.stateDir(), options.config.isExactlyOnce(), (store) =>
       logged.has(store) ? { topic: this.changelogTopic(store), partition: this.partition } : null,
@@ -172,6 +183,32 @@ export class StreamTask implements TaskContext {
     for (const q of this.queues) if (!q.isEmpty()) return true;
     return false;
   }
+
+  /** Java's `StreamTask.isProcessable`: asked by the Kafka runtime before each record (see PartitionGroup). */
+  isProcessable(wallClockTime: number): boolean {
+    return this.partitionGroup === null ? this.hasRecordsQueued() : this.partitionGroup.readyToProcess(wallClockTime, this.isBuffered);
+  }
+
+  /** What the consumer learnt of an input partition's lag (max.task.idle.ms waits for partitions with lag). */
+  updateLag(topic: string, partition: number, lag: number): void {
+    this.partitionGroup?.updateLag(topic, partition, lag);
+  }
+
+  /** The empty input partitions that keep the task waiting until their lag is known to be 0 (or data comes). */
+  partitionsAwaitingLag(): Array<{ topic: string; partition: number }> {
+    return this.partitionGroup?.awaited(this.isBuffered) ?? [];
+  }
+
+  /**
+   * Drops the buffered, unprocessed records: a suspended task's partitions are read again from the
+   * committed offsets, so what was buffered would otherwise be processed twice.
+   */
+  clearBufferedRecords(): void {
+    for (const q of this.queues) q.clear();
+    this.partitionGroup?.clear();
+  }
+
+  private readonly isBuffered = (topic: string, partition: number): boolean => this.queueIndex.get(topic)?.get(partition)?.isEmpty() === false;
 
   /**
    * Processes the oldest buffered record (by timestamp across this task's partitions).

@@ -53,6 +53,14 @@ export function droppedRecordsSensor(metrics: StreamsMetrics | null | undefined,
   return metrics.counter('dropped-records-total', 'stream-task-metrics', { 'thread-id': THREAD_ID, 'task-id': taskId });
 }
 
+/**
+ * Java's `TaskMetrics.enforcedProcessingSensor`: `enforced-processing-total` of group `stream-task-metrics`,
+ * counting records processed while another input partition of the task was empty (max.task.idle.ms).
+ */
+export function enforcedProcessingSensor(metrics: StreamsMetrics, taskId: string): Counter {
+  return metrics.counter('enforced-processing-total', 'stream-task-metrics', { 'thread-id': THREAD_ID, 'task-id': taskId });
+}
+
 /** The registry of a context that has one (`ProcessorContext` or `StateStoreContext`), else null. */
 export function metricsOf(context: unknown): StreamsMetrics | null {
   const fn = (context as { metrics?: () => StreamsMetrics } | null | undefined)?.metrics;
