@@ -63,7 +63,12 @@ export class CachingSessionStore extends AbstractSessionStore<Buffer, Buffer> {
   }
 
   flush(): MaybePromise<void> {
-    return thenMaybe(this.cache?.flush(this.namespace), () => this.inner.flush());
+    return thenMaybe(this.flushCache(), () => this.inner.flush());
+  }
+
+  /** Only the record cache (a commit): see StateStore.flushCache. */
+  flushCache(): MaybePromise<void> {
+    return this.cache?.flush(this.namespace);
   }
 
   close(): MaybePromise<void> {

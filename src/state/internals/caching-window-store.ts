@@ -73,7 +73,12 @@ export class CachingWindowStore extends AbstractWindowStore<Buffer, Buffer> {
   }
 
   flush(): MaybePromise<void> {
-    return thenMaybe(this.cache?.flush(this.namespace), () => this.inner.flush());
+    return thenMaybe(this.flushCache(), () => this.inner.flush());
+  }
+
+  /** Only the record cache (a commit): see StateStore.flushCache. */
+  flushCache(): MaybePromise<void> {
+    return this.cache?.flush(this.namespace);
   }
 
   close(): MaybePromise<void> {

@@ -95,6 +95,14 @@ export class LevelKeyValueStore implements KeyValueStore<Buffer, Buffer> {
   private readonly openIterators = new Set<LevelKeyValueIterator>();
   /** Writes not yet in LevelDB: restored changelog records and flushed cache entries (write-behind). */
   private restoreBuffer: Array<KeyValue<Buffer, Buffer | null>> = [];
+  /** The batch being written, if any. */
+  private inFlight: ReadonlyArray<KeyValue<Buffer, Buffer | null>> = [];
+  /**
+   * The pending writes (buffered and in flight) by latin1 key, the newest value per key: built when a point
+   * read meets pending writes, so that it answers at once instead of waiting for them; dropped when none
+   * is left.
+   */
+  private pendingByKey: Map<string, Buffer | null> | null = null;
   /** The batch of restored records being written, if any. */
   private restoreWrite: Promise<void> | null = null;
   private writeFailure: unknown = null;
@@ -200,7 +208,11 @@ export class LevelKeyValueStore implements KeyValueStore<Buffer, Buffer> {
 
   get(key: Buffer): Buffer | null | Promise<Buffer | null> {
     const db = this.checkOpen();
-    if (this.restoreWrite !== null || this.restoreBuffer.length !== 0) return this.afterRestore(() => this.get(key));
+    if (this.restoreWrite !== null || this.restoreBuffer.length !== 0) {
+      // a key not among the pending writes reads the same before and after them
+      const pending = this.pendingOverlay().get(key.toString('latin1'));
+      if (pending !== undefined) return pending;
+    }
     let value: Buffer | undefined;
     try {
       value = db.getSync(key);
@@ -257,8 +269,14 @@ export class LevelKeyValueStore implements KeyValueStore<Buffer, Buffer> {
       if (key === null || key === undefined) throw new IllegalArgumentError(`key cannot be null (store ${this.storeName})`);
     }
     // Write-behind: a cache flush hands its entries over and goes on; they reach LevelDB in batches (with
-    // restored records, through the same buffer), and every read, scan and flush waits for them first.
-    for (let i = 0; i < entries.length; i++) this.restoreBuffer.push(entries[i]!);
+    // restored records, through the same buffer); scans and flushes wait for them first, point reads look
+    // at them first (pendingOverlay).
+    const overlay = this.pendingByKey;
+    for (let i = 0; i < entries.length; i++) {
+      const entry = entries[i]!;
+      this.restoreBuffer.push(entry);
+      overlay?.set(entry.key.toString('latin1'), entry.value ?? null);
+    }
     if (this.restoreBuffer.length >= RESTORE_BATCH && this.restoreWrite === null) void this.pendingRestore()?.catch(() => {});
   }
 
@@ -370,6 +388,7 @@ export class LevelKeyValueStore implements KeyValueStore<Buffer, Buffer> {
   /** The restore callback: buffers changelog records and writes them in batches. */
   private restore(key: Buffer, value: Buffer | null): void {
     this.restoreBuffer.push({ key, value: value ?? null });
+    this.pendingByKey?.set(key.toString('latin1'), value ?? null);
     if (this.restoreBuffer.length >= RESTORE_BATCH && this.restoreWrite === null) void this.pendingRestore()?.catch(() => {});
   }
 
@@ -387,6 +406,7 @@ export class LevelKeyValueStore implements KeyValueStore<Buffer, Buffer> {
         while (this.restoreBuffer.length > 0) {
           const entries = this.restoreBuffer;
           this.restoreBuffer = [];
+          this.inFlight = entries;
           await this.writeBatch(db, entries, 'writing');
         }
       } catch (e) {
@@ -395,15 +415,23 @@ export class LevelKeyValueStore implements KeyValueStore<Buffer, Buffer> {
         throw e;
       } finally {
         this.restoreWrite = null;
+        this.inFlight = [];
+        if (this.restoreBuffer.length === 0) this.pendingByKey = null;
       }
     };
     this.restoreWrite = writeAll();
     return this.restoreWrite;
   }
 
-  private async afterRestore<T>(fn: () => T | Promise<T>): Promise<T> {
-    await this.pendingRestore();
-    return fn();
+  private pendingOverlay(): Map<string, Buffer | null> {
+    let overlay = this.pendingByKey;
+    if (overlay === null) {
+      overlay = new Map();
+      for (const e of this.inFlight) overlay.set(e.key.toString('latin1'), e.value ?? null);
+      for (const e of this.restoreBuffer) overlay.set(e.key.toString('latin1'), e.value ?? null);
+      this.pendingByKey = overlay;
+    }
+    return overlay;
   }
 
   /** The open database, or an `InvalidStateStoreError` when the store is closed. */

@@ -80,6 +80,11 @@ export class MeteredSessionStore<K, AGG> extends AbstractSessionStore<K, AGG> {
     return this.inner.flush();
   }
 
+  /** Only the record cache below, if there is one (a commit; see StateStore.flushCache). */
+  flushCache(): MaybePromise<void> {
+    return this.inner.flushCache?.();
+  }
+
   close(): MaybePromise<void> {
     return this.inner.close();
   }

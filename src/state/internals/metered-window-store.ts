@@ -87,6 +87,11 @@ export class MeteredWindowStore<K, V> extends AbstractWindowStore<K, V> {
     return this.inner.flush();
   }
 
+  /** Only the record cache below, if there is one (a commit; see StateStore.flushCache). */
+  flushCache(): MaybePromise<void> {
+    return this.inner.flushCache?.();
+  }
+
   close(): MaybePromise<void> {
     return this.inner.close();
   }
