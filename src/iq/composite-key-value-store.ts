@@ -3,7 +3,7 @@ import type { Serializer } from '../serde/serde.js';
 import type { KeyValueIterator, ReadOnlyKeyValueStore } from '../state/state-store.js';
 import type { MaybePromise } from '../util/maybe-promise.js';
 import { ChainedKeyValueIterator } from './chained-iterator.js';
-import { guarded } from './migration-guard.js';
+import { firstFound, guarded } from './migration-guard.js';
 
 /**
  * Java's `CompositeReadOnlyKeyValueStore`: one read-only view over the store of every local task (each holds
@@ -19,11 +19,7 @@ export class CompositeReadOnlyKeyValueStore<K, V> implements ReadOnlyKeyValueSto
   /** The value of `key` in whichever local store holds it, or null. */
   async get(key: K): Promise<V | null> {
     requireNonNull(key, 'key');
-    for (const store of this.stores()) {
-      const value = await guarded(this.storeName, () => store.get(key));
-      if (value !== null && value !== undefined) return value;
-    }
-    return null;
+    return firstFound(this.storeName, this.stores(), (store) => store.get(key));
   }
 
   range(from: K | null, to: K | null): KeyValueIterator<K, V> {

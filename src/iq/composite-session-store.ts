@@ -3,7 +3,7 @@ import { AbstractSessionStore } from '../state/internals/abstract-window-store.j
 import type { ReadOnlySessionStore } from '../state/session-store.js';
 import type { KeyValueIterator } from '../state/state-store.js';
 import { ChainedKeyValueIterator } from './chained-iterator.js';
-import { guarded } from './migration-guard.js';
+import { firstFound } from './migration-guard.js';
 import { readOnly } from './read-only.js';
 
 /**
@@ -19,11 +19,7 @@ export class CompositeReadOnlySessionStore<K, AGG> extends AbstractSessionStore<
   }
 
   async fetchSession(key: K, sessionStartTime: number, sessionEndTime: number): Promise<AGG | null> {
-    for (const store of this.stores()) {
-      const value = await guarded(this.storeName, () => store.fetchSession(key, sessionStartTime, sessionEndTime));
-      if (value !== null && value !== undefined) return value;
-    }
-    return null;
+    return firstFound(this.storeName, this.stores(), (store) => store.fetchSession(key, sessionStartTime, sessionEndTime));
   }
 
   protected findRange(keyFrom: K | null, keyTo: K | null, earliestEnd: number, latestStart: number, forward: boolean): KeyValueIterator<Windowed<K>, AGG> {

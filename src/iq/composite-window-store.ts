@@ -4,7 +4,7 @@ import type { KeyValueIterator } from '../state/state-store.js';
 import type { ReadOnlyWindowStore, WindowStoreIterator } from '../state/window-store.js';
 import type { MaybePromise } from '../util/maybe-promise.js';
 import { ChainedKeyValueIterator } from './chained-iterator.js';
-import { guarded } from './migration-guard.js';
+import { firstFound } from './migration-guard.js';
 import { readOnly } from './read-only.js';
 
 /**
@@ -21,11 +21,7 @@ export class CompositeReadOnlyWindowStore<K, V> extends AbstractWindowStore<K, V
   }
 
   protected async fetchOne(key: K, time: number): Promise<V | null> {
-    for (const store of this.stores()) {
-      const value = await guarded(this.storeName, () => store.fetch(key, time));
-      if (value !== null && value !== undefined) return value;
-    }
-    return null;
+    return firstFound(this.storeName, this.stores(), (store) => store.fetch(key, time));
   }
 
   protected fetchKey(key: K, timeFrom: number, timeTo: number, forward: boolean): WindowStoreIterator<V> {

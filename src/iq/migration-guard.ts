@@ -25,3 +25,12 @@ function rethrow(storeName: string, e: unknown): never {
   }
   throw e;
 }
+
+/** The first non-null answer of `read` over the local stores, in order (a key lives in one task's store). */
+export async function firstFound<S, T>(storeName: string, stores: ReadonlyArray<S>, read: (store: S) => MaybePromise<T | null | undefined>): Promise<T | null> {
+  for (const store of stores) {
+    const value = await guarded(storeName, () => read(store));
+    if (value !== null && value !== undefined) return value;
+  }
+  return null;
+}
