@@ -74,6 +74,8 @@ export class KafkaStreams {
   private threadCounter = 0;
   /** Threads that failed and are being stopped. */
   private readonly stopping: Promise<void>[] = [];
+  /** Threads being replaced after a failure (see onThreadFailure). */
+  private readonly replacing = new Set<Promise<void>>();
   private fatalError: Error | null = null;
   private threadOptions: Omit<ConstructorParameters<typeof StreamThread>[0], 'name' | 'onRunning' | 'onRebalance' | 'onFailure'> | null = null;
 
@@ -149,6 +151,9 @@ export class KafkaStreams {
       if (setup.sourceTopics.length > 0) {
         const n = this.config.getNumber('num.stream.threads');
         await Promise.all(Array.from({ length: n }, () => this.addThread()));
+        await this.replacements();
+        // a thread failed while starting, and the uncaught exception handler shut the client down
+        if (this.fatalError !== null) throw this.fatalError;
       }
       if (this.currentState === KafkaStreamsState.REBALANCING && this.rebalancing.size === 0) this.setState(KafkaStreamsState.RUNNING);
     } catch (e) {
@@ -280,7 +285,22 @@ export class KafkaStreams {
     });
     this.threads.push(thread);
     this.onRebalance(name, true);
-    await thread.start();
+    try {
+      await thread.start();
+    } catch (e) {
+      // a thread that reported its failure already is being handled (replaced, or the client shut down)
+      if (!this.threads.includes(thread)) return;
+      const error = e instanceof Error ? e : new Error(String(e));
+      // a broker away while the thread joins: it is replaced as a failure of a running thread would be,
+      // and start() waits for the replacement instead of failing
+      if (this.shutdownPromise !== null || !isRetriable(error)) throw error;
+      this.onThreadFailure(thread, error);
+    }
+  }
+
+  /** Resolves once no thread replacement is under way (replacements may themselves be replaced). */
+  private async replacements(): Promise<void> {
+    while (this.replacing.size > 0) await Promise.all(this.replacing);
   }
 
   private onRebalance(thread: string, rebalancing: boolean): void {
@@ -328,9 +348,11 @@ export class KafkaStreams {
     }
     if (response === StreamThreadExceptionResponse.REPLACE_THREAD) {
       // once the failed thread has released its tasks (and their state directories)
-      void stopped
+      const replacement: Promise<void> = stopped
         .then(() => (this.shutdownPromise === null ? this.addThread() : undefined))
-        .catch((e: unknown) => this.onThreadFailure(null, e instanceof Error ? e : new Error(String(e))));
+        .catch((e: unknown) => this.onThreadFailure(null, e instanceof Error ? e : new Error(String(e))))
+        .finally(() => this.replacing.delete(replacement));
+      this.replacing.add(replacement);
       return;
     }
     this.fatalError ??= error;

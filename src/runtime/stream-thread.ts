@@ -414,10 +414,37 @@ export class StreamThread {
   private async createTask(id: string): Promise<ActiveTask> {
     const spec = this.specs.get(id);
     if (spec === undefined) throw new Error(`${this.name}: assigned unknown task ${id}`);
-    const { config, metadata, client } = this.o;
+    const { config, client } = this.o;
     if (!this.o.stateDirectory.lock(id)) throw new Error(`${this.name}: the state directory of task ${id} is locked by another live instance`);
     const appId = config.getString('application.id');
-    const producer = this.eos ? await client.transactionalProducer({ transactionalId: taskTransactionalId(appId, id), transactionTimeoutMs: 10_000 }) : null;
+    let producer: TransactionalProducer | null = null;
+    let task: StreamTask | null = null;
+    try {
+      producer = this.eos ? await client.transactionalProducer({ transactionalId: taskTransactionalId(appId, id), transactionTimeoutMs: 10_000 }) : null;
+      const active = this.newTask(spec, producer);
+      task = active.task;
+      await task.initializeStores();
+      this.restoring.set(id, task);
+      try {
+        await task.restore(new KafkaChangelogReader(this.reader!), this.o.restoreListener);
+      } finally {
+        this.restoring.delete(id);
+      }
+      await task.initializeTopology();
+      return active;
+    } catch (e) {
+      // a task that could not be created (the broker away during restoration, say) releases its stores,
+      // producer and state directory, so that the thread replacing this one can create it
+      await task?.close(false).catch(() => undefined);
+      await producer?.close().catch(() => undefined);
+      this.o.stateDirectory.unlock(id);
+      throw e;
+    }
+  }
+
+  private newTask(spec: TaskSpec, producer: TransactionalProducer | null): ActiveTask {
+    const { config, metadata } = this.o;
+    const id = spec.id;
     let task: StreamTask | null = null;
     const collector = new KafkaRecordCollector(
       producer ?? this.producer!,
@@ -439,14 +466,6 @@ export class StreamThread {
       stateDir: this.o.stateDirectory.taskDirectory(id),
       inputPartitions: spec.partitions,
     });
-    await task.initializeStores();
-    this.restoring.set(id, task);
-    try {
-      await task.restore(new KafkaChangelogReader(this.reader!), this.o.restoreListener);
-    } finally {
-      this.restoring.delete(id);
-    }
-    await task.initializeTopology();
     return { spec, task, collector, producer, dirty: false };
   }
 

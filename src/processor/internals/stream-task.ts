@@ -364,10 +364,14 @@ export class StreamTask implements TaskContext {
    * too); a dirty close (after a crash or a fenced transaction) writes none, so state is rebuilt.
    */
   async close(clean = true): Promise<void> {
-    if (clean) await this.commit();
-    for (const node of this.nodes) await node.close();
-    if (clean) await this.stateManager.maybeCheckpoint(true);
-    for (const store of this.stores.values()) if (store.isOpen()) await store.close();
+    try {
+      if (clean) await this.commit();
+      for (const node of this.nodes) await node.close();
+      if (clean) await this.stateManager.maybeCheckpoint(true);
+    } finally {
+      // whatever failed above: an open persistent store would keep its directory locked in this process
+      for (const store of this.stores.values()) if (store.isOpen()) await store.close();
+    }
   }
 
   // ---- TaskContext ----
