@@ -19,6 +19,9 @@ import { MockStateStoreContext } from './helpers.js';
 const b = (s: string) => Buffer.from(s, 'utf8');
 const s = (buf: Buffer | null) => (buf === null ? null : buf.toString('utf8'));
 
+/** Configs that turn the in-memory mirror off, so that reads go to LevelDB. */
+const UNMIRRORED = { 'rocksdb.config.setter': () => ({ mirrorBytes: 0 }) };
+
 const dirs: string[] = [];
 function tempDir(): string {
   const dir = mkdtempSync(join(tmpdir(), 'kstreams-level-test-'));
@@ -49,10 +52,18 @@ const kinds: Array<[string, () => Promise<KeyValueStore<Buffer, Buffer>>]> = [
     },
   ],
   [
-    'LevelKeyValueStore',
+    'LevelKeyValueStore (mirrored in memory)',
     async () => {
       const store = new LevelKeyValueStore('kv');
       await store.init(new MockStateStoreContext({ stateDir: tempDir() }), store);
+      return store;
+    },
+  ],
+  [
+    'LevelKeyValueStore (read from LevelDB)',
+    async () => {
+      const store = new LevelKeyValueStore('kv');
+      await store.init(new MockStateStoreContext({ stateDir: tempDir(), configs: UNMIRRORED }), store);
       return store;
     },
   ],
@@ -280,8 +291,11 @@ describe.each(kinds)('%s (shared key-value store cases)', (_name, newStore) => {
   });
 });
 
-describe('LevelKeyValueStore (persistence)', () => {
-  async function open(dir: string, name = 'kv', ctx = new MockStateStoreContext({ stateDir: dir })): Promise<LevelKeyValueStore> {
+describe.each([
+  ['mirrored in memory', {}],
+  ['read from LevelDB', UNMIRRORED],
+])('LevelKeyValueStore (persistence, %s)', (_mode, configs) => {
+  async function open(dir: string, name = 'kv', ctx = new MockStateStoreContext({ stateDir: dir, configs })): Promise<LevelKeyValueStore> {
     const store = new LevelKeyValueStore(name);
     await store.init(ctx, store);
     return store;
@@ -347,10 +361,12 @@ describe('LevelKeyValueStore (persistence)', () => {
     await store.close();
   });
 
-  it('get answers synchronously; writes return promises', async () => {
+  it('get answers synchronously; writes of an unmirrored store return promises, of a mirrored one nothing', async () => {
     const store = await open(tempDir());
+    expect(store.mirrored()).toBe(configs !== UNMIRRORED);
     const w = store.put(b('a'), b('1'));
-    expect(w).toBeInstanceOf(Promise);
+    if (store.mirrored()) expect(w).toBeUndefined();
+    else expect(w).toBeInstanceOf(Promise);
     await w;
     expect(s(store.get(b('a')) as Buffer)).toBe('1');
     await store.close();
@@ -539,7 +555,7 @@ describe('rocksdb.config.setter (LevelDB options for every persistent store)', (
       }
     }
     expect(calls).toEqual([
-      { name: 'tuned', options: { cacheSize: 16 << 20, writeBufferSize: 16 << 20, maxFileSize: 8 << 20, compression: false, maxOpenFiles: 1000 } },
+      { name: 'tuned', options: { cacheSize: 16 << 20, writeBufferSize: 16 << 20, maxFileSize: 8 << 20, compression: false, maxOpenFiles: 1000, mirrorBytes: 16 << 20 } },
     ]);
     const tunedDir = tuned.location()!;
     const plainDir = plain.location()!;
@@ -593,7 +609,7 @@ describe('LevelKeyValueStore.flush (before a checkpoint)', () => {
 describe('LevelKeyValueStore point reads during write-behind', () => {
   it('answer synchronously from the pending writes (newest wins, deletes read null) and from LevelDB otherwise', async () => {
     const store = new LevelKeyValueStore('overlay');
-    await store.init(new MockStateStoreContext({ stateDir: tempDir() }), store);
+    await store.init(new MockStateStoreContext({ stateDir: tempDir(), configs: UNMIRRORED }), store);
     await store.put(b('stored'), b('old'));
     await store.put(b('gone'), b('here'));
     store.putAll([
@@ -608,5 +624,62 @@ describe('LevelKeyValueStore point reads during write-behind', () => {
     await store.flush();
     expect(await drain(store.all())).toEqual([['new', '2'], ['stored', 'old']]);
     await store.close();
+  });
+});
+
+describe('LevelKeyValueStore in-memory mirror (mirrorBytes)', () => {
+  const budget = (mirrorBytes: number) => ({ 'rocksdb.config.setter': () => ({ mirrorBytes }) });
+  async function open(dir: string, configs: Record<string, unknown> = {}): Promise<LevelKeyValueStore> {
+    const store = new LevelKeyValueStore('mirror');
+    await store.init(new MockStateStoreContext({ stateDir: dir, configs }), store);
+    return store;
+  }
+  const entries = (n: number, value: string) => Array.from({ length: n }, (_, i) => ({ key: b(`k${String(i).padStart(4, '0')}`), value: b(`${value}${i}`) }));
+
+  it('writes reach LevelDB behind the mirror: a reopened unmirrored store reads them', async () => {
+    const dir = tempDir();
+    const store = await open(dir);
+    expect(store.mirrored()).toBe(true);
+    store.putAll(entries(100, 'v'));
+    store.put(b('k0005'), null);
+    store.put(b('k0006'), b('changed'));
+    await store.close();
+    const reopened = await open(dir, UNMIRRORED);
+    expect(reopened.mirrored()).toBe(false);
+    const rows = await drain(reopened.all());
+    expect(rows).toHaveLength(99);
+    expect(rows.slice(4, 6)).toEqual([['k0004', 'v4'], ['k0006', 'changed']]);
+    await reopened.close();
+  });
+
+  it('a store that outgrows the budget drops its mirror and reads from LevelDB, pending writes included', async () => {
+    const dir = tempDir();
+    const store = await open(dir, budget(20_000));
+    store.putAll(entries(100, 'first-')); // ~11 kB with the per-entry overhead
+    expect(store.mirrored()).toBe(true);
+    const before = store.all(); // a scan of the mirror: the entries as they are now
+    store.putAll(entries(200, 'second-')); // past 20 kB
+    expect(store.mirrored()).toBe(false);
+    expect((await drain(before)).slice(0, 2)).toEqual([['k0000', 'first-0'], ['k0001', 'first-1']]);
+    expect(s((await store.get(b('k0150'))) as Buffer)).toBe('second-150');
+    const rows = await drain(store.range(b('k0098'), b('k0101')));
+    expect(rows).toEqual([['k0098', 'second-98'], ['k0099', 'second-99'], ['k0100', 'second-100'], ['k0101', 'second-101']]);
+    expect(await store.approximateNumEntries()).toBe(200);
+    await store.close();
+  });
+
+  it('is loaded at open when the database fits the budget, and not when it does not', async () => {
+    const dir = tempDir();
+    const store = await open(dir, UNMIRRORED);
+    await store.putAll(entries(200, 'v'));
+    await store.close();
+    const small = await open(dir, budget(1 << 20));
+    expect(small.mirrored()).toBe(true);
+    expect((await drain(small.range(b('k0010'), b('k0011'))))).toEqual([['k0010', 'v10'], ['k0011', 'v11']]);
+    await small.close();
+    const big = await open(dir, budget(5_000));
+    expect(big.mirrored()).toBe(false);
+    expect(s((await big.get(b('k0199'))) as Buffer)).toBe('v199');
+    await big.close();
   });
 });

@@ -13,9 +13,11 @@ import { ClassicLevel, type BatchOperation } from 'classic-level';
 import { join } from 'node:path';
 import { ConfigError, IllegalArgumentError, InvalidStateStoreError, NoSuchElementError, ProcessorStateError } from '../../errors/streams-error.js';
 import type { Serializer } from '../../serde/serde.js';
-import { AbstractKeyValueIterator, EmptyKeyValueIterator } from '../iterators.js';
+import { AbstractKeyValueIterator, ArrayKeyValueIterator, EmptyKeyValueIterator } from '../iterators.js';
+import { InMemoryKeyValueStore } from './in-memory-key-value-store.js';
 import type { KeyValue } from '../key-value.js';
 import type { KeyValueIterator, KeyValueStore, StateStore, StateStoreContext } from '../state-store.js';
+import type { SyncKeyValueIterator } from '../iterators.js';
 
 /** Tuning of the LevelDB database behind one store (LevelDB's own option names). */
 export interface LevelStoreOptions {
@@ -33,6 +35,15 @@ export interface LevelStoreOptions {
    * limit bounds that RSS at the cost of reopening tables on random reads of a large store.
    */
   readonly maxOpenFiles?: number;
+  /**
+   * A store whose data fits in this many bytes is also kept in memory and read from there (0 turns this
+   * off). Not a LevelDB option: LevelDB answers range scans only asynchronously, through Node's thread
+   * pool, which costs a round trip per scan (a join or window fetch per record); Java's RocksDB scans
+   * synchronously. Writes still go to LevelDB (in batches, behind); a store that outgrows the budget drops
+   * its copy and is read from LevelDB from then on. Comparable to the memory Kafka Streams' RocksDB gives
+   * each store by default (16 MiB memtables, a block cache).
+   */
+  readonly mirrorBytes?: number;
 }
 
 export const ROCKSDB_CONFIG_SETTER_CONFIG = 'rocksdb.config.setter';
@@ -54,7 +65,11 @@ const DEFAULT_OPTIONS: Required<LevelStoreOptions> = {
   maxFileSize: 8 * 1024 * 1024,
   compression: false,
   maxOpenFiles: 1000,
+  mirrorBytes: 16 * 1024 * 1024,
 };
+
+/** What one mirrored entry costs beyond its key and value bytes (map entry, key string, sorted index). */
+const MIRROR_ENTRY_OVERHEAD = 96;
 
 /** Entries buffered by the restore callback before they are written as one batch. */
 const RESTORE_BATCH = 10_000;
@@ -74,10 +89,15 @@ type LevelIterator = ReturnType<Db['iterator']>;
  * same order as Java's.
  *
  * Reads and writes:
- * - `get` answers synchronously (LevelDB's `getSync`): a point read is a memtable/block-cache lookup or one
- *   page-cache read, far cheaper than a round trip through the thread pool (Java's RocksDB `get` blocks the
- *   stream thread in the same way). `getMany` reads many keys in one asynchronous call.
- * - writes return promises; `putAll` (what the caching layer's flush uses) is one atomic LevelDB batch.
+ * - A store whose data fits in `mirrorBytes` (the usual case for join and window stores, whose data
+ *   expires) is mirrored in memory: every read answers synchronously from the mirror, and writes reach
+ *   LevelDB behind, in batches. The mirror is loaded at open when the database is small enough, and
+ *   dropped for good when the store outgrows it.
+ * - Otherwise `get` answers synchronously too (LevelDB's `getSync`): a point read is a memtable/block-cache
+ *   lookup or one page-cache read, far cheaper than a round trip through the thread pool (Java's RocksDB
+ *   `get` blocks the stream thread in the same way). `getMany` reads many keys in one asynchronous call.
+ * - writes of an unmirrored store return promises; `putAll` (what the caching layer's flush uses) goes
+ *   behind, in batches.
  * - iterators read a snapshot taken when they are created (LevelDB's implicit snapshot, as RocksDB's) in
  *   chunks (`nextv`), so `hasNext`/`next` answer synchronously within a chunk and await once per chunk.
  *
@@ -92,7 +112,7 @@ type LevelIterator = ReturnType<Db['iterator']>;
 export class LevelKeyValueStore implements KeyValueStore<Buffer, Buffer> {
   private db: Db | null = null;
   private dir: string | null = null;
-  private readonly openIterators = new Set<LevelKeyValueIterator>();
+  private readonly openIterators = new Set<StoreIterator>();
   /** Writes not yet in LevelDB: restored changelog records and flushed cache entries (write-behind). */
   private restoreBuffer: Array<KeyValue<Buffer, Buffer | null>> = [];
   /** The batch being written, if any. */
@@ -106,6 +126,10 @@ export class LevelKeyValueStore implements KeyValueStore<Buffer, Buffer> {
   /** The batch of restored records being written, if any. */
   private restoreWrite: Promise<void> | null = null;
   private writeFailure: unknown = null;
+  /** The whole store in memory, while it fits in `mirrorBudget` bytes (see the class comment). */
+  private mirror: InMemoryKeyValueStore | null = null;
+  private mirrorSize = 0;
+  private mirrorBudget = 0;
   private readonly options: Required<LevelStoreOptions>;
 
   constructor(
@@ -129,7 +153,7 @@ export class LevelKeyValueStore implements KeyValueStore<Buffer, Buffer> {
   async init(context: StateStoreContext, root: StateStore): Promise<void> {
     if (this.db !== null) throw new ProcessorStateError(`Store ${this.storeName} is already open`);
     const dir = join(context.stateDir(), this.storeName);
-    const { cacheSize, writeBufferSize, maxFileSize, compression, maxOpenFiles } = configuredOptions(this.storeName, this.options, context.appConfigs());
+    const { cacheSize, writeBufferSize, maxFileSize, compression, maxOpenFiles, mirrorBytes } = configuredOptions(this.storeName, this.options, context.appConfigs());
     const db = new ClassicLevel<Buffer, Buffer>(dir, {
       keyEncoding: 'buffer',
       valueEncoding: 'buffer',
@@ -146,7 +170,52 @@ export class LevelKeyValueStore implements KeyValueStore<Buffer, Buffer> {
     }
     this.db = db;
     this.dir = dir;
+    await this.loadMirror(db, mirrorBytes);
     context?.register(root, (key, value) => this.restore(key, value));
+  }
+
+  /** Reads the database into the mirror, unless it holds more than `budget` bytes. */
+  private async loadMirror(db: Db, budget: number): Promise<void> {
+    if (!(budget > 0)) return;
+    const mirror = new InMemoryKeyValueStore(this.storeName);
+    let size = 0;
+    const it = db.iterator({ highWaterMarkBytes: 1 << 20 });
+    try {
+      while (true) {
+        const chunk = (await it.nextv(MAX_CHUNK)) as Array<[Buffer, Buffer]>;
+        if (chunk.length === 0) break;
+        for (const [key, value] of chunk) {
+          mirror.put(key, compact(value));
+          size += key.length + value.length + MIRROR_ENTRY_OVERHEAD;
+        }
+        if (size > budget) return;
+      }
+    } catch (e) {
+      throw this.error('reading', e);
+    } finally {
+      await it.close();
+    }
+    this.mirror = mirror;
+    this.mirrorSize = size;
+    this.mirrorBudget = budget;
+  }
+
+  /** Applies a write to the mirror; drops the mirror when the store outgrows its budget. */
+  private mirrorWrite(mirror: InMemoryKeyValueStore, key: Buffer, value: Buffer | null): void {
+    const old = mirror.get(key);
+    if (value === null || value === undefined) {
+      if (old !== null) this.mirrorSize -= key.length + old.length + MIRROR_ENTRY_OVERHEAD;
+    } else {
+      this.mirrorSize += old === null ? key.length + value.length + MIRROR_ENTRY_OVERHEAD : value.length - old.length;
+    }
+    mirror.put(key, value ?? null);
+    // open iterators keep reading the dropped mirror: the snapshot they were created on
+    if (this.mirrorSize > this.mirrorBudget) this.mirror = null;
+  }
+
+  /** Whether the whole store is in memory now (reads answer synchronously). */
+  mirrored(): boolean {
+    return this.mirror !== null;
   }
 
   /** See the class comment: LevelDB's log already holds every completed write. Waits for restored records. */
@@ -187,6 +256,8 @@ export class LevelKeyValueStore implements KeyValueStore<Buffer, Buffer> {
       await this.pendingRestore();
     } finally {
       this.db = null;
+      this.mirror?.close();
+      this.mirror = null;
       const iterators = [...this.openIterators];
       this.openIterators.clear();
       try {
@@ -208,6 +279,7 @@ export class LevelKeyValueStore implements KeyValueStore<Buffer, Buffer> {
 
   get(key: Buffer): Buffer | null | Promise<Buffer | null> {
     const db = this.checkOpen();
+    if (this.mirror !== null) return this.mirror.get(key);
     if (this.restoreWrite !== null || this.restoreBuffer.length !== 0) {
       // a key not among the pending writes reads the same before and after them
       const pending = this.pendingOverlay().get(key.toString('latin1'));
@@ -225,6 +297,8 @@ export class LevelKeyValueStore implements KeyValueStore<Buffer, Buffer> {
   /** Reads many keys in one batched call; the answer has one value (or null) per key, in order. */
   async getMany(keys: ReadonlyArray<Buffer>): Promise<Array<Buffer | null>> {
     const db = this.checkOpen();
+    const mirror = this.mirror;
+    if (mirror !== null) return keys.map((key) => mirror.get(key));
     await this.pendingRestore();
     try {
       const values = await db.getMany(keys as Buffer[]);
@@ -239,9 +313,13 @@ export class LevelKeyValueStore implements KeyValueStore<Buffer, Buffer> {
     }
   }
 
-  put(key: Buffer, value: Buffer | null): Promise<void> {
+  put(key: Buffer, value: Buffer | null): Promise<void> | void {
     const db = this.checkOpen();
     if (key === null || key === undefined) throw new IllegalArgumentError(`key cannot be null (store ${this.storeName})`);
+    if (this.mirror !== null) {
+      this.writeBehind(key, value ?? null);
+      return;
+    }
     const pending = this.pendingRestore();
     if (pending !== null) return pending.then(() => this.put(key, value));
     const write = value === null || value === undefined ? db.del(key) : db.put(key, value);
@@ -268,15 +346,18 @@ export class LevelKeyValueStore implements KeyValueStore<Buffer, Buffer> {
       const key = entries[i]!.key;
       if (key === null || key === undefined) throw new IllegalArgumentError(`key cannot be null (store ${this.storeName})`);
     }
-    // Write-behind: a cache flush hands its entries over and goes on; they reach LevelDB in batches (with
-    // restored records, through the same buffer); scans and flushes wait for them first, point reads look
-    // at them first (pendingOverlay).
-    const overlay = this.pendingByKey;
-    for (let i = 0; i < entries.length; i++) {
-      const entry = entries[i]!;
-      this.restoreBuffer.push(entry);
-      overlay?.set(entry.key.toString('latin1'), entry.value ?? null);
-    }
+    for (let i = 0; i < entries.length; i++) this.writeBehind(entries[i]!.key, entries[i]!.value ?? null);
+  }
+
+  /**
+   * Write-behind: the write is applied to the mirror (if any) and handed over; writes reach LevelDB in
+   * batches (restored records through the same buffer). Without a mirror, scans and flushes wait for them
+   * first and point reads look at them first (pendingOverlay).
+   */
+  private writeBehind(key: Buffer, value: Buffer | null): void {
+    if (this.mirror !== null) this.mirrorWrite(this.mirror, key, value);
+    this.restoreBuffer.push({ key, value });
+    this.pendingByKey?.set(key.toString('latin1'), value);
     if (this.restoreBuffer.length >= RESTORE_BATCH && this.restoreWrite === null) void this.pendingRestore()?.catch(() => {});
   }
 
@@ -327,6 +408,7 @@ export class LevelKeyValueStore implements KeyValueStore<Buffer, Buffer> {
     if (prefix === null || prefix === undefined) throw new IllegalArgumentError('prefix cannot be null');
     const bytes = prefixKeySerializer.serialize(this.storeName, prefix);
     if (bytes === null) throw new IllegalArgumentError(`the prefix serializer turned the prefix into null (store ${this.storeName})`);
+    if (this.mirror !== null) return this.snapshot(this.mirror.prefixScan(prefix, prefixKeySerializer));
     const upper = prefixUpperBound(bytes);
     return this.iterator(upper === null ? { gte: bytes } : { gte: bytes, lt: upper });
   }
@@ -337,6 +419,7 @@ export class LevelKeyValueStore implements KeyValueStore<Buffer, Buffer> {
    */
   async approximateNumEntries(): Promise<number> {
     const db = this.checkOpen();
+    if (this.mirror !== null) return this.mirror.approximateNumEntries();
     await this.pendingRestore();
     try {
       const keys = db.keys({ highWaterMarkBytes: 1 << 20 });
@@ -371,10 +454,28 @@ export class LevelKeyValueStore implements KeyValueStore<Buffer, Buffer> {
     // Java logs a warning and returns an empty iterator when from > to (e.g. serdes whose bytes do not
     // preserve the order of the values, like negative numbers in the built-in numeric serdes).
     if (hasFrom && hasTo && Buffer.compare(from, to) > 0) return new EmptyKeyValueIterator<Buffer, Buffer>();
+    const mirror = this.mirror;
+    if (mirror !== null) return this.snapshot(reverse ? mirror.reverseRange(from, to) : mirror.range(from, to));
     const options: IteratorBounds = { reverse };
     if (hasFrom) options.gte = from;
     if (hasTo) options.lte = to;
     return this.iterator(options);
+  }
+
+  /**
+   * A scan of the mirror, read at once: the entries as they are now, as a LevelDB iterator reads its
+   * snapshot (the in-memory store's own iterators would see later updates of the keys they hold).
+   */
+  private snapshot(scan: SyncKeyValueIterator<Buffer, Buffer>): KeyValueIterator<Buffer, Buffer> {
+    const entries: Array<KeyValue<Buffer, Buffer>> = [];
+    try {
+      while (scan.hasNext()) entries.push(scan.next());
+    } finally {
+      scan.close();
+    }
+    const it = new SnapshotIterator(entries, this.storeName, this.openIterators);
+    this.openIterators.add(it);
+    return it;
   }
 
   private iterator(bounds: IteratorBounds): KeyValueIterator<Buffer, Buffer> {
@@ -387,9 +488,8 @@ export class LevelKeyValueStore implements KeyValueStore<Buffer, Buffer> {
 
   /** The restore callback: buffers changelog records and writes them in batches. */
   private restore(key: Buffer, value: Buffer | null): void {
-    this.restoreBuffer.push({ key, value: value ?? null });
-    this.pendingByKey?.set(key.toString('latin1'), value ?? null);
-    if (this.restoreBuffer.length >= RESTORE_BATCH && this.restoreWrite === null) void this.pendingRestore()?.catch(() => {});
+    // a restored record's bytes may be a slice of a whole fetch response, which a mirror would keep alive
+    this.writeBehind(this.mirror === null ? key : Buffer.from(key), value === null || value === undefined ? null : this.mirror === null ? value : compact(value));
   }
 
   /**
@@ -451,6 +551,31 @@ export class LevelKeyValueStore implements KeyValueStore<Buffer, Buffer> {
   }
 }
 
+/** The iterators a store closes when it closes. */
+interface StoreIterator {
+  closeForStore(): Promise<void> | void;
+}
+
+/** A scan of a mirrored store (see `LevelKeyValueStore.snapshot`). */
+class SnapshotIterator extends ArrayKeyValueIterator<Buffer, Buffer> implements StoreIterator {
+  constructor(
+    entries: ReadonlyArray<KeyValue<Buffer, Buffer>>,
+    storeName: string,
+    private readonly registry: Set<StoreIterator>,
+  ) {
+    super(entries, storeName);
+  }
+
+  override close(): void {
+    this.registry.delete(this);
+    super.close();
+  }
+
+  closeForStore(): void {
+    super.close();
+  }
+}
+
 interface IteratorBounds {
   gte?: Buffer;
   lte?: Buffer;
@@ -477,7 +602,7 @@ class LevelKeyValueIterator extends AbstractKeyValueIterator<Buffer, Buffer> {
     private readonly bounds: IteratorBounds,
     /** Restored records still being written: the snapshot is taken once they have landed. */
     private waitFor: Promise<void> | null,
-    private readonly registry: Set<LevelKeyValueIterator>,
+    private readonly registry: Set<StoreIterator>,
   ) {
     super();
     // otherwise the snapshot is taken now, as Java's RocksDB iterator takes it on creation
