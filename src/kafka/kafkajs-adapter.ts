@@ -17,6 +17,7 @@
  *  - read_committed reads that let through records of aborted transactions (kafkajs's aborted-transaction
  *    filter assumes an order the broker does not give): filtered again (kafkajs-internals.ts).
  */
+import './kafkajs-produce-path.js';
 import { Kafka, logLevel, type Admin as KjsAdmin, type KafkaConfig, type LogEntry } from 'kafkajs';
 import type {
   Admin,

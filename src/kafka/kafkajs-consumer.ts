@@ -46,6 +46,7 @@
  * - Subscription by RegExp is resolved once, when the consumer starts (kafkajs does not re-evaluate it
  *   as topics appear).
  */
+import './kafkajs-produce-path.js';
 import {
   AssignerProtocol,
   type Admin as KjsAdmin,

@@ -1,9 +1,10 @@
 /**
  * Idempotent and transactional producers over kafkajs.
  *
- * - Partitioning: kafkajs's `DefaultPartitioner` (murmur2 like Java for keyed records, verified by the
- *   integration tests against murmur2.ts). Its choice is remembered per message object, so a kafkajs
- *   retry of a multi-broker request re-sends a keyless record to the partition it first chose.
+ * - Partitioning: keyed records by murmur2.ts (Java's default partitioner; kafkajs's `DefaultPartitioner`
+ *   computes the same with BigInt arithmetic, several times slower), keyless ones round robin by kafkajs's
+ *   `DefaultPartitioner`. The choice is remembered on the message object, so a kafkajs retry of a
+ *   multi-broker request re-sends a keyless record to the partition it first chose.
  * - Per-record offsets: a produce response carries one base offset per partition, and kafkajs keeps
  *   the given order within a partition, so the i-th record sent to a partition got base + i.
  * - Ordering: calls are serialised per producer. The idempotent kafkajs producer holds a lock per
@@ -18,7 +19,8 @@
  *   port's producer does it at creation (an empty transaction, which sends nothing), so that creating
  *   a task's producer fences the previous owner at once, before the task reads its committed offsets.
  */
-import { Partitioners, type Kafka, type Message, type Producer as KjsProducer, type Transaction } from 'kafkajs';
+import './kafkajs-produce-path.js';
+import { Partitioners, type Kafka, type Producer as KjsProducer, type Transaction } from 'kafkajs';
 import type {
   Producer,
   ProducerConfig,
@@ -31,7 +33,8 @@ import type {
 import { KafkaClientError, ProducerFencedError } from './errors.js';
 import { kafkaCall, toPortError } from './kafkajs-errors.js';
 import { withCoordinatorCache } from './kafkajs-internals.js';
-import { byTopic, toKafkaJsMessage, tpKey } from './kafkajs-records.js';
+import { byTopic, toKafkaJsMessage, tpKey, type OutgoingMessage } from './kafkajs-records.js';
+import { defaultPartition } from './murmur2.js';
 
 const DEFAULT_MAX_RECORDS_PER_REQUEST = 2000;
 /** How long a transactional producer trusts a coordinator it found (forgotten at once on a coordinator error). */
@@ -42,64 +45,66 @@ const INIT_RETRY_MS = 60_000;
 type SendBatch = KjsProducer['sendBatch'];
 
 /** A kafkajs partitioner factory that records (and sticks to) each message's partition. */
-function recordingPartitioner(chosen: WeakMap<object, number>) {
+function recordingPartitioner() {
   return () => {
     const inner = Partitioners.DefaultPartitioner();
     return (args: Parameters<ReturnType<typeof Partitioners.DefaultPartitioner>>[0]): number => {
-      const known = chosen.get(args.message);
-      if (known !== undefined) return known;
-      const partition = inner(args);
-      chosen.set(args.message, partition);
+      const message = args.message as OutgoingMessage;
+      if (message.chosen !== undefined) return message.chosen;
+      const partition =
+        message.partition ?? (Buffer.isBuffer(message.key) ? defaultPartition(message.key, args.partitionMetadata.length) : inner(args));
+      message.chosen = partition;
       return partition;
     };
   };
 }
 
-export function kafkaJsProducerOptions(chosen: WeakMap<object, number>) {
+export function kafkaJsProducerOptions() {
   return {
     idempotent: true,
     // One request in flight per connection, as the idempotent kafkajs producer's lock implies.
     maxInFlightRequests: 1,
     allowAutoTopicCreation: false,
-    createPartitioner: recordingPartitioner(chosen),
+    createPartitioner: recordingPartitioner(),
   };
 }
 
 /** Sends records through a kafkajs `sendBatch`, in slices, and works out each record's offset. */
-async function sendInSlices(
-  sendBatch: SendBatch,
-  chosen: WeakMap<object, number>,
-  records: readonly ProducerRecord[],
-  maxPerRequest: number,
-): Promise<RecordMetadata[]> {
+async function sendInSlices(sendBatch: SendBatch, records: readonly ProducerRecord[], maxPerRequest: number): Promise<RecordMetadata[]> {
   const out: RecordMetadata[] = new Array(records.length);
   for (let start = 0; start < records.length; start += maxPerRequest) {
-    const slice = records.slice(start, start + maxPerRequest);
-    const messages = slice.map(toKafkaJsMessage);
-    const perTopic = new Map<string, Message[]>();
-    slice.forEach((r, i) => {
-      const list = perTopic.get(r.topic);
-      if (list) list.push(messages[i]!);
-      else perTopic.set(r.topic, [messages[i]!]);
-    });
+    const end = Math.min(records.length, start + maxPerRequest);
+    const messages: OutgoingMessage[] = new Array(end - start);
+    const perTopic = new Map<string, OutgoingMessage[]>();
+    for (let i = start; i < end; i++) {
+      const m = toKafkaJsMessage(records[i]!);
+      messages[i - start] = m;
+      const list = perTopic.get(records[i]!.topic);
+      if (list) list.push(m);
+      else perTopic.set(records[i]!.topic, [m]);
+    }
     const response = await sendBatch({
       acks: -1,
       topicMessages: [...perTopic].map(([topic, msgs]) => ({ topic, messages: msgs })),
     });
-    const base = new Map<string, number>();
-    for (const r of response) base.set(tpKey({ topic: r.topicName, partition: r.partition }), Number(r.baseOffset));
-    const next = new Map<string, number>();
-    slice.forEach((r, i) => {
-      const partition = chosen.get(messages[i]!);
-      const key = partition === undefined ? undefined : tpKey({ topic: r.topic, partition });
-      const first = key === undefined ? undefined : base.get(key);
-      if (partition === undefined || first === undefined) {
-        throw new KafkaClientError(`No produce acknowledgement for a record of ${r.topic} (partition ${partition})`);
+    // per topic, per partition: the offset of the next record (the base offset, then one more per record)
+    const next = new Map<string, number[]>();
+    for (const r of response) {
+      const offsets = next.get(r.topicName) ?? [];
+      offsets[r.partition] = Number(r.baseOffset);
+      next.set(r.topicName, offsets);
+    }
+    for (let i = start; i < end; i++) {
+      const topic = records[i]!.topic;
+      const partition = messages[i - start]!.chosen;
+      const offsets = next.get(topic);
+      const offset = partition === undefined ? undefined : offsets?.[partition];
+      if (partition === undefined || offset === undefined) {
+        throw new KafkaClientError(`No produce acknowledgement for a record of ${topic} (partition ${partition})`);
       }
-      const n = next.get(key!) ?? 0;
-      next.set(key!, n + 1);
-      out[start + i] = { topic: r.topic, partition, offset: first + n };
-    });
+      offsets![partition] = offset + 1;
+      out[i] = { topic, partition, offset };
+    }
   }
   return out;
 }
@@ -121,22 +126,20 @@ export class KafkaJsProducer implements Producer {
 
   private constructor(
     private readonly producer: KjsProducer,
-    private readonly chosen: WeakMap<object, number>,
     private readonly maxPerRequest: number,
     private readonly onClose: () => void,
   ) {}
 
   static async create(kafka: Kafka, config: ProducerConfig, onClose: () => void): Promise<KafkaJsProducer> {
-    const chosen = new WeakMap<object, number>();
-    const producer = kafka.producer(kafkaJsProducerOptions(chosen));
+    const producer = kafka.producer(kafkaJsProducerOptions());
     await kafkaCall('connect producer', () => producer.connect());
-    return new KafkaJsProducer(producer, chosen, config.maxRecordsPerRequest ?? DEFAULT_MAX_RECORDS_PER_REQUEST, onClose);
+    return new KafkaJsProducer(producer, config.maxRecordsPerRequest ?? DEFAULT_MAX_RECORDS_PER_REQUEST, onClose);
   }
 
   send(records: readonly ProducerRecord[]): Promise<RecordMetadata[]> {
     if (this.closed) return Promise.reject(new KafkaClientError('send on a closed producer'));
     return this.serial.run(() =>
-      kafkaCall('send', () => sendInSlices((b) => this.producer.sendBatch(b), this.chosen, records, this.maxPerRequest)),
+      kafkaCall('send', () => sendInSlices((b) => this.producer.sendBatch(b), records, this.maxPerRequest)),
     );
   }
 
@@ -159,7 +162,6 @@ export class KafkaJsTransactionalProducer implements TransactionalProducer {
   private constructor(
     readonly transactionalId: string,
     private readonly producer: KjsProducer,
-    private readonly chosen: WeakMap<object, number>,
     private readonly maxPerRequest: number,
     private readonly onClose: () => void,
   ) {}
@@ -169,11 +171,10 @@ export class KafkaJsTransactionalProducer implements TransactionalProducer {
     config: TransactionalProducerConfig,
     onClose: () => void,
   ): Promise<KafkaJsTransactionalProducer> {
-    const chosen = new WeakMap<object, number>();
     // (coordinators remembered: see kafkajs-internals.ts)
     const producer = withCoordinatorCache(kafka, COORDINATOR_CACHE_MS, () =>
       kafka.producer({
-        ...kafkaJsProducerOptions(chosen),
+        ...kafkaJsProducerOptions(),
         transactionalId: config.transactionalId,
         transactionTimeout: config.transactionTimeoutMs ?? 60_000,
       }),
@@ -182,7 +183,6 @@ export class KafkaJsTransactionalProducer implements TransactionalProducer {
     const self = new KafkaJsTransactionalProducer(
       config.transactionalId,
       producer,
-      chosen,
       config.maxRecordsPerRequest ?? DEFAULT_MAX_RECORDS_PER_REQUEST,
       onClose,
     );
@@ -225,7 +225,7 @@ export class KafkaJsTransactionalProducer implements TransactionalProducer {
   send(records: readonly ProducerRecord[]): Promise<RecordMetadata[]> {
     return this.serial.run(() => {
       const txn = this.open();
-      return this.call('send', () => sendInSlices((b) => txn.sendBatch(b), this.chosen, records, this.maxPerRequest));
+      return this.call('send', () => sendInSlices((b) => txn.sendBatch(b), records, this.maxPerRequest));
     });
   }
 

@@ -12,6 +12,14 @@ export interface FetchedMessage {
   headers?: Record<string, unknown>;
 }
 
+/** A message handed to kafkajs; `chosen` is the partition its partitioner picked (kafkajs-producer.ts). */
+export interface OutgoingMessage extends Message {
+  chosen?: number;
+}
+
+/** Shared by every record without headers (the port's headers are read-only). */
+const NO_HEADERS: readonly RecordHeader[] = Object.freeze([]);
+
 export function tpKey(tp: TopicPartition): string {
   return `${tp.topic}\u0000${tp.partition}`;
 }
@@ -20,17 +28,19 @@ export function tpKey(tp: TopicPartition): string {
  * kafkajs decodes headers into an object (repeated keys become arrays), so for repeated keys the
  * relative order of different keys is lost: records come back grouped by key, first-seen key first.
  */
-function toHeaders(headers: Record<string, unknown> | undefined): RecordHeader[] {
-  if (!headers) return [];
-  const out: RecordHeader[] = [];
-  for (const key of Object.keys(headers)) {
+function toHeaders(headers: Record<string, unknown> | undefined): readonly RecordHeader[] {
+  if (!headers) return NO_HEADERS;
+  let out: RecordHeader[] | null = null;
+  for (const key in headers) {
+    if (!Object.hasOwn(headers, key)) continue;
+    out ??= [];
     const value = headers[key];
     const values = Array.isArray(value) ? value : [value];
     for (const v of values) {
       out.push({ key, value: v == null ? null : Buffer.isBuffer(v) ? v : Buffer.from(String(v)) });
     }
   }
-  return out;
+  return out ?? NO_HEADERS;
 }
 
 export function toConsumerRecord(topic: string, partition: number, m: FetchedMessage): ConsumerRecord {
@@ -45,10 +55,17 @@ export function toConsumerRecord(topic: string, partition: number, m: FetchedMes
   };
 }
 
-export function toKafkaJsMessage(record: ProducerRecord): Message {
-  const message: Message = { key: record.key ?? null, value: record.value };
-  if (record.partition !== undefined) message.partition = record.partition;
-  if (record.timestamp !== undefined) message.timestamp = String(record.timestamp);
+export function toKafkaJsMessage(record: ProducerRecord): OutgoingMessage {
+  // every field present (undefined when absent, which kafkajs treats as missing): one object shape, so
+  // that kafkajs's per-message copies stay fast
+  const message: OutgoingMessage = {
+    key: record.key ?? null,
+    value: record.value,
+    partition: record.partition,
+    timestamp: record.timestamp === undefined ? undefined : String(record.timestamp),
+    headers: undefined,
+    chosen: undefined,
+  };
   if (record.headers && record.headers.length > 0) {
     // A prototype-less object, so that any header key (even "__proto__") is an ordinary entry.
     const headers = Object.create(null) as Record<string, Buffer[]>;
