@@ -17,6 +17,12 @@ import type { MaybePromise } from '../util/maybe-promise.js';
 
 /** Records buffered before a send is started without waiting for the previous one (kept in order). */
 const SEND_BATCH = 5_000;
+/**
+ * Records a task may have waiting for acknowledgement before its thread stops processing until fewer
+ * are (Java's producer blocks `send` once `buffer.memory` is full): a fast input must not pile up its
+ * output in memory while the sends catch up.
+ */
+export const MAX_UNACKNOWLEDGED = 4 * SEND_BATCH;
 
 /** The input record being processed when a record is sent (null in punctuation), for the production handler. */
 export type SourceRecord = () => ConsumerRecord | null;
@@ -42,6 +48,10 @@ export class KafkaRecordCollector implements RecordCollector {
   private sending = 0;
   private scheduled = false;
   private failure: unknown = null;
+  /** Records handed to `send` and not yet acknowledged (buffered or in flight). */
+  private unacknowledged = 0;
+  /** The batches in flight, oldest first. */
+  private readonly batches: Array<Promise<void>> = [];
   private readonly written = new Map<string, number>();
   /** Records dropped by the production exception handler. */
   dropped = 0;
@@ -66,6 +76,7 @@ export class KafkaRecordCollector implements RecordCollector {
       headers: headers.size === 0 ? [] : headers.toArray(),
     });
     if (this.sourceRecord !== null) this.sources.push(this.sourceRecord());
+    this.unacknowledged++;
     if (this.buffer.length >= SEND_BATCH) this.startSend();
     else if (this.sending === 0 && !this.scheduled) {
       this.scheduled = true;
@@ -74,6 +85,15 @@ export class KafkaRecordCollector implements RecordCollector {
         if (this.sending === 0) this.startSend();
       });
     }
+  }
+
+  /** Nothing when at most `limit` records wait for acknowledgement; otherwise resolves once that is so. */
+  backpressure(limit = MAX_UNACKNOWLEDGED): Promise<void> | undefined {
+    if (this.unacknowledged <= limit) return undefined;
+    this.startSend();
+    return (async () => {
+      while (this.unacknowledged > limit && this.batches.length > 0) await this.batches[0];
+    })();
   }
 
   partitionsFor(topic: string): MaybePromise<number> {
@@ -99,6 +119,7 @@ export class KafkaRecordCollector implements RecordCollector {
 
   /** Drops unsent records (after an abort or a fenced producer: their transaction never commits). */
   discard(): void {
+    this.unacknowledged -= this.buffer.length;
     this.buffer = [];
     this.sources = [];
     this.failure = null;
@@ -111,7 +132,7 @@ export class KafkaRecordCollector implements RecordCollector {
     this.buffer = [];
     this.sources = [];
     this.sending++;
-    this.inFlight = this.inFlight.then(async () => {
+    const done = (this.inFlight = this.inFlight.then(async () => {
       try {
         if (this.failure !== null) return;
         try {
@@ -126,10 +147,13 @@ export class KafkaRecordCollector implements RecordCollector {
         }
       } finally {
         this.sending--;
+        this.unacknowledged -= batch.length;
+        this.batches.shift();
         // what was buffered meanwhile goes out now, as one batch
         if (this.sending === 0 && this.buffer.length > 0 && this.failure === null) this.startSend();
       }
-    });
+    }));
+    this.batches.push(done);
   }
 
   private contextOf(source: ConsumerRecord | null): ErrorHandlerContext {

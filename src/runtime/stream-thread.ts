@@ -262,6 +262,8 @@ export class StreamThread {
       active.dirty = true;
       await active.task.process();
       await active.task.maybePunctuateStreamTime();
+      const sending = active.collector.backpressure();
+      if (sending !== undefined) await sending;
       // a long batch: let the consumer heartbeat, and stop early if the group rebalances
       if (++n % 1000 === 0) {
         if (ctx?.rebalanceInProgress()) break;
