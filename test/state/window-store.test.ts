@@ -127,6 +127,7 @@ describe('persistent window store segments', () => {
     // stream time 130 s: segment 0 ([0, 60 s)) is past retention and is deleted as a whole
     await store.put(Buffer.from('b'), Buffer.from('3'), 130_000);
     expect(store.segmentIds()).toEqual([1, 2]);
+    await store.flush(); // expired segments are deleted in the background; a flush (commit) waits for that
     expect(existsSync(join(ctx.stateDir(), 'seg', 'seg.0'))).toBe(false);
     // a write into the dropped segment's time is dropped
     await store.put(Buffer.from('a'), Buffer.from('4'), 2_000);

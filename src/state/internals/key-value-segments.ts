@@ -18,6 +18,8 @@ export class KeyValueSegments {
   private readonly ids = new SortedNumbers();
   /** Segments being opened (LevelDB opens asynchronously); concurrent callers share the promise. */
   private readonly opening = new Map<number, Promise<LevelKeyValueStore>>();
+  /** Expired segments being closed and deleted. */
+  private dropping: Promise<void> | null = null;
   private context: StateStoreContext | null = null;
 
   constructor(
@@ -65,9 +67,8 @@ export class KeyValueSegments {
   getOrCreateSegmentIfLive(segmentId: number, streamTime: number): MaybePromise<LevelKeyValueStore | null> {
     const minLiveSegment = this.segmentId(streamTime - this.retentionPeriod);
     const segment = segmentId >= minLiveSegment ? this.getOrCreateSegment(segmentId) : null;
-    const cleaned = this.cleanupExpiredSegments(minLiveSegment);
-    if (cleaned === undefined) return segment;
-    return cleaned.then(() => segment);
+    this.cleanupExpiredSegments(minLiveSegment);
+    return segment;
   }
 
   private getOrCreateSegment(segmentId: number): MaybePromise<LevelKeyValueStore> {
@@ -114,19 +115,30 @@ export class KeyValueSegments {
     return [...this.ids.values()];
   }
 
-  private cleanupExpiredSegments(minLiveSegment: number): Promise<void> | undefined {
+  /**
+   * Drops the expired segments: out of the maps at once, closed and deleted in the background (flush and
+   * close wait for that). Never the segment being written: a write older than the expired ones was handed
+   * to its segment before (as in Java, where it is written before later records expire it).
+   */
+  private cleanupExpiredSegments(minLiveSegment: number): void {
     const expired = this.ids.removeBelow(minLiveSegment);
-    if (expired.length === 0) return undefined;
+    if (expired.length === 0) return;
     const drops = expired.map((id) => {
       const store = this.segments.get(id)!;
       this.segments.delete(id);
       const location = store.location();
       return store.close().then(() => (location === null ? undefined : rm(location, { recursive: true, force: true })));
     });
-    return Promise.all(drops).then(() => undefined);
+    const previous = this.dropping;
+    const dropping: Promise<void> = Promise.all([previous, ...drops]).then(() => {
+      if (this.dropping === dropping) this.dropping = null;
+    });
+    dropping.catch(() => undefined); // a failed drop fails the next flush (the commit), not the process
+    this.dropping = dropping;
   }
 
   flush(): MaybePromise<void> {
+    if (this.dropping !== null) return this.dropping.then(() => this.flush());
     let pending: Promise<void> | null = null;
     for (const store of this.segments.values()) {
       const r = store.flush();
@@ -137,6 +149,7 @@ export class KeyValueSegments {
 
   async close(): Promise<void> {
     await Promise.all([...this.opening.values()]).catch(() => undefined);
+    await this.dropping;
     const stores = [...this.segments.values()];
     this.segments.clear();
     this.ids.clear();

@@ -15,6 +15,7 @@ import { ConfigError, IllegalArgumentError, InvalidStateStoreError, NoSuchElemen
 import type { Serializer } from '../../serde/serde.js';
 import { AbstractKeyValueIterator, ArrayKeyValueIterator, EmptyKeyValueIterator } from '../iterators.js';
 import { InMemoryKeyValueStore } from './in-memory-key-value-store.js';
+import { MergedSortedIterator } from './window-iterators.js';
 import type { KeyValue } from '../key-value.js';
 import type { KeyValueIterator, KeyValueStore, StateStore, StateStoreContext } from '../state-store.js';
 import type { SyncKeyValueIterator } from '../iterators.js';
@@ -96,8 +97,8 @@ type LevelIterator = ReturnType<Db['iterator']>;
  * - Otherwise `get` answers synchronously too (LevelDB's `getSync`): a point read is a memtable/block-cache
  *   lookup or one page-cache read, far cheaper than a round trip through the thread pool (Java's RocksDB
  *   `get` blocks the stream thread in the same way). `getMany` reads many keys in one asynchronous call.
- * - writes of an unmirrored store return promises; `putAll` (what the caching layer's flush uses) goes
- *   behind, in batches.
+ * - writes answer synchronously and reach LevelDB behind, in batches (a failed write fails the next
+ *   flush, and so the commit); point reads look at the pending writes first, scans wait for them.
  * - iterators read a snapshot taken when they are created (LevelDB's implicit snapshot, as RocksDB's) in
  *   chunks (`nextv`), so `hasNext`/`next` answer synchronously within a chunk and await once per chunk.
  *
@@ -313,19 +314,11 @@ export class LevelKeyValueStore implements KeyValueStore<Buffer, Buffer> {
     }
   }
 
-  put(key: Buffer, value: Buffer | null): Promise<void> | void {
-    const db = this.checkOpen();
+  /** Goes behind, as `putAll` (awaiting each write would cost a thread-pool round trip per record). */
+  put(key: Buffer, value: Buffer | null): void {
+    this.checkOpen();
     if (key === null || key === undefined) throw new IllegalArgumentError(`key cannot be null (store ${this.storeName})`);
-    if (this.mirror !== null) {
-      this.writeBehind(key, value ?? null);
-      return;
-    }
-    const pending = this.pendingRestore();
-    if (pending !== null) return pending.then(() => this.put(key, value));
-    const write = value === null || value === undefined ? db.del(key) : db.put(key, value);
-    return write.catch((e: unknown) => {
-      throw this.error('writing', e);
-    });
+    this.writeBehind(key, value ?? null);
   }
 
   async putIfAbsent(key: Buffer, value: Buffer | null): Promise<Buffer | null> {
@@ -480,11 +473,32 @@ export class LevelKeyValueStore implements KeyValueStore<Buffer, Buffer> {
 
   private iterator(bounds: IteratorBounds): KeyValueIterator<Buffer, Buffer> {
     const db = this.checkOpen();
-    const pending = this.pendingRestore();
-    const it = new LevelKeyValueIterator(this, db, bounds, pending, this.openIterators);
+    const it = new LevelKeyValueIterator(this, db, bounds, this.openIterators);
     this.openIterators.add(it);
-    return it;
+    if (this.restoreWrite === null && this.restoreBuffer.length === 0) return it;
+    // Writes still pending are laid over LevelDB's snapshot (which holds the batch in flight, or not: the
+    // pending entries carry the same values), so that the scan sees the store as it is now, and need not
+    // wait for them.
+    const order = bounds.reverse ? (x: Buffer, y: Buffer) => Buffer.compare(y, x) : Buffer.compare;
+    return new MergedSortedIterator(this.pendingIn(bounds), it, order);
   }
+
+  /** The pending writes with keys within `bounds`, in the scan's order (a null value is a delete). */
+  private pendingIn(bounds: IteratorBounds): Array<{ key: Buffer; value: Buffer | null }> {
+    // latin1 strings compare as their bytes do
+    const gte = bounds.gte?.toString('latin1');
+    const lte = bounds.lte?.toString('latin1');
+    const lt = bounds.lt?.toString('latin1');
+    const keys: string[] = [];
+    const overlay = this.pendingOverlay();
+    for (const k of overlay.keys()) {
+      if ((gte === undefined || k >= gte) && (lte === undefined || k <= lte) && (lt === undefined || k < lt)) keys.push(k);
+    }
+    keys.sort();
+    if (bounds.reverse) keys.reverse();
+    return keys.map((k) => ({ key: Buffer.from(k, 'latin1'), value: overlay.get(k)! }));
+  }
+
 
   /** The restore callback: buffers changelog records and writes them in batches. */
   private restore(key: Buffer, value: Buffer | null): void {
@@ -589,7 +603,7 @@ interface IteratorBounds {
  * next chunk must be read.
  */
 class LevelKeyValueIterator extends AbstractKeyValueIterator<Buffer, Buffer> {
-  private it: LevelIterator | null = null;
+  private it: LevelIterator | null;
   private chunk: Array<[Buffer, Buffer]> = [];
   private position = 0;
   private chunkSize = FIRST_CHUNK;
@@ -600,13 +614,11 @@ class LevelKeyValueIterator extends AbstractKeyValueIterator<Buffer, Buffer> {
     private readonly store: LevelKeyValueStore,
     private readonly db: Db,
     private readonly bounds: IteratorBounds,
-    /** Restored records still being written: the snapshot is taken once they have landed. */
-    private waitFor: Promise<void> | null,
     private readonly registry: Set<StoreIterator>,
   ) {
     super();
-    // otherwise the snapshot is taken now, as Java's RocksDB iterator takes it on creation
-    if (waitFor === null) this.it = this.openLevelIterator();
+    // the snapshot is taken now, as Java's RocksDB iterator takes it on creation
+    this.it = this.openLevelIterator();
   }
 
   hasNext(): boolean | Promise<boolean> {
@@ -661,12 +673,6 @@ class LevelKeyValueIterator extends AbstractKeyValueIterator<Buffer, Buffer> {
   }
 
   private async fill(): Promise<void> {
-    if (this.waitFor !== null) {
-      await this.waitFor;
-      this.waitFor = null;
-      this.checkOpen();
-      this.it = this.openLevelIterator();
-    }
     if (this.ended || this.position < this.chunk.length) return;
     const size = this.chunkSize;
     if (size < MAX_CHUNK) this.chunkSize = size * 2;

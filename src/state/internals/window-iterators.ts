@@ -1,4 +1,4 @@
-import { NoSuchElementError } from '../../errors/streams-error.js';
+import { InvalidStateStoreError, NoSuchElementError } from '../../errors/streams-error.js';
 import { isPromise, thenMaybe, type MaybePromise } from '../../util/maybe-promise.js';
 import { AbstractKeyValueIterator } from '../iterators.js';
 import type { KeyValue } from '../key-value.js';
@@ -131,6 +131,7 @@ export class MergedSortedIterator<K, V> extends AbstractKeyValueIterator<K, V> {
   private storePeek: KeyValue<K, V> | null = null;
   private storeDone = false;
   private nextEntry: KeyValue<K, V> | null = null;
+  private closed = false;
 
   constructor(
     private readonly cached: ReadonlyArray<{ key: K; value: V | null }>,
@@ -141,6 +142,7 @@ export class MergedSortedIterator<K, V> extends AbstractKeyValueIterator<K, V> {
   }
 
   private advance(): MaybePromise<void> {
+    if (this.closed) throw new InvalidStateStoreError('The iterator has already been closed');
     while (this.nextEntry === null) {
       if (this.storePeek === null && !this.storeDone) {
         const has = this.store.hasNext();
@@ -195,6 +197,7 @@ export class MergedSortedIterator<K, V> extends AbstractKeyValueIterator<K, V> {
   }
 
   close(): MaybePromise<void> {
+    this.closed = true;
     return this.store.close();
   }
 }
