@@ -7,7 +7,6 @@
  * moved and restored, everything is readable again. Then the CLI runner (`kstreams run … --query-port`)
  * serves the seed topologies' stores (order-fill's state, the saga's orders-view) to `kstreams query`.
  */
-import { createServer } from 'node:net';
 import { afterEach, describe, expect, it } from 'vitest';
 import {
   Consumed,
@@ -33,6 +32,7 @@ import { createKafkaJsClient, type KafkaClient } from '../../src/kafka/index.js'
 import { defaultPartition } from '../../src/kafka/murmur2.js';
 import { bootstrapServers, kafkaClient, uniqueName } from './kafka.js';
 import { createTopics, tempStateDir, waitUntil } from './streams-harness.js';
+import { freePort } from '../iq/fixtures.js';
 
 const PARTITIONS = 6;
 const KEYS = Array.from({ length: 10_000 }, (_, i) => `key-${String(i).padStart(5, '0')}`);
@@ -80,14 +80,6 @@ interface Instance {
   readonly endpoint: string;
   readonly streams: KafkaStreams;
   readonly service: QueryService;
-}
-
-async function freePort(): Promise<number> {
-  const server = createServer();
-  await new Promise<void>((r) => server.listen(0, '127.0.0.1', () => r()));
-  const port = (server.address() as { port: number }).port;
-  await new Promise<void>((r) => server.close(() => r()));
-  return port;
 }
 
 /** Runs `fn` over `items` with `concurrency` in flight; returns the results in order. */

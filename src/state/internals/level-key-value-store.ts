@@ -72,8 +72,8 @@ const DEFAULT_OPTIONS: Required<LevelStoreOptions> = {
 /** What one mirrored entry costs beyond its key and value bytes (map entry, key string, sorted index). */
 const MIRROR_ENTRY_OVERHEAD = 96;
 
-/** Entries buffered by the restore callback before they are written as one batch. */
-const RESTORE_BATCH = 10_000;
+/** Pending writes (restored records, flushed cache entries, puts) that start a batch write. */
+const WRITE_BATCH = 10_000;
 /** An iterator reads this many entries first (short scans stay short), then doubles up to the maximum. */
 const FIRST_CHUNK = 32;
 const MAX_CHUNK = 1024;
@@ -114,8 +114,8 @@ export class LevelKeyValueStore implements KeyValueStore<Buffer, Buffer> {
   private db: Db | null = null;
   private dir: string | null = null;
   private readonly openIterators = new Set<StoreIterator>();
-  /** Writes not yet in LevelDB: restored changelog records and flushed cache entries (write-behind). */
-  private restoreBuffer: Array<KeyValue<Buffer, Buffer | null>> = [];
+  /** Writes not yet handed to LevelDB (write-behind): puts, flushed cache entries, restored records. */
+  private pendingWrites: Array<KeyValue<Buffer, Buffer | null>> = [];
   /** The batch being written, if any. */
   private inFlight: ReadonlyArray<KeyValue<Buffer, Buffer | null>> = [];
   /**
@@ -124,8 +124,8 @@ export class LevelKeyValueStore implements KeyValueStore<Buffer, Buffer> {
    * is left.
    */
   private pendingByKey: Map<string, Buffer | null> | null = null;
-  /** The batch of restored records being written, if any. */
-  private restoreWrite: Promise<void> | null = null;
+  /** The loop writing the pending writes, batch after batch, if running. */
+  private writing: Promise<void> | null = null;
   private writeFailure: unknown = null;
   /** The whole store in memory, while it fits in `mirrorBudget` bytes (see the class comment). */
   private mirror: InMemoryKeyValueStore | null = null;
@@ -219,11 +219,11 @@ export class LevelKeyValueStore implements KeyValueStore<Buffer, Buffer> {
     return this.mirror !== null;
   }
 
-  /** See the class comment: LevelDB's log already holds every completed write. Waits for restored records. */
+  /** See the class comment: LevelDB's log already holds every completed write. Waits for the pending writes. */
   async flush(): Promise<void> {
     if (this.db === null) return; // as Java's: nothing to flush in a closed store
     if (this.writeFailure !== null) throw this.writeFailure;
-    await this.pendingRestore();
+    await this.writePending();
     await this.syncLog();
   }
 
@@ -254,7 +254,7 @@ export class LevelKeyValueStore implements KeyValueStore<Buffer, Buffer> {
     const db = this.db;
     if (db === null) return;
     try {
-      await this.pendingRestore();
+      await this.writePending();
     } finally {
       this.db = null;
       this.mirror?.close();
@@ -281,7 +281,7 @@ export class LevelKeyValueStore implements KeyValueStore<Buffer, Buffer> {
   get(key: Buffer): Buffer | null | Promise<Buffer | null> {
     const db = this.checkOpen();
     if (this.mirror !== null) return this.mirror.get(key);
-    if (this.restoreWrite !== null || this.restoreBuffer.length !== 0) {
+    if (this.writing !== null || this.pendingWrites.length !== 0) {
       // a key not among the pending writes reads the same before and after them
       const pending = this.pendingOverlay().get(key.toString('latin1'));
       if (pending !== undefined) return pending;
@@ -300,7 +300,7 @@ export class LevelKeyValueStore implements KeyValueStore<Buffer, Buffer> {
     const db = this.checkOpen();
     const mirror = this.mirror;
     if (mirror !== null) return keys.map((key) => mirror.get(key));
-    await this.pendingRestore();
+    await this.writePending();
     try {
       const values = await db.getMany(keys as Buffer[]);
       const out: Array<Buffer | null> = new Array(values.length);
@@ -349,9 +349,9 @@ export class LevelKeyValueStore implements KeyValueStore<Buffer, Buffer> {
    */
   private writeBehind(key: Buffer, value: Buffer | null): void {
     if (this.mirror !== null) this.mirrorWrite(this.mirror, key, value);
-    this.restoreBuffer.push({ key, value });
+    this.pendingWrites.push({ key, value });
     this.pendingByKey?.set(key.toString('latin1'), value);
-    if (this.restoreBuffer.length >= RESTORE_BATCH && this.restoreWrite === null) void this.pendingRestore()?.catch(() => {});
+    if (this.pendingWrites.length >= WRITE_BATCH && this.writing === null) void this.writePending()?.catch(() => {});
   }
 
   private async writeBatch(db: Db, entries: ReadonlyArray<KeyValue<Buffer, Buffer | null>>, doing: string): Promise<void> {
@@ -413,7 +413,7 @@ export class LevelKeyValueStore implements KeyValueStore<Buffer, Buffer> {
   async approximateNumEntries(): Promise<number> {
     const db = this.checkOpen();
     if (this.mirror !== null) return this.mirror.approximateNumEntries();
-    await this.pendingRestore();
+    await this.writePending();
     try {
       const keys = db.keys({ highWaterMarkBytes: 1 << 20 });
       let count = 0;
@@ -475,7 +475,7 @@ export class LevelKeyValueStore implements KeyValueStore<Buffer, Buffer> {
     const db = this.checkOpen();
     const it = new LevelKeyValueIterator(this, db, bounds, this.openIterators);
     this.openIterators.add(it);
-    if (this.restoreWrite === null && this.restoreBuffer.length === 0) return it;
+    if (this.writing === null && this.pendingWrites.length === 0) return it;
     // Writes still pending are laid over LevelDB's snapshot (which holds the batch in flight, or not: the
     // pending entries carry the same values), so that the scan sees the store as it is now, and need not
     // wait for them.
@@ -507,19 +507,19 @@ export class LevelKeyValueStore implements KeyValueStore<Buffer, Buffer> {
   }
 
   /**
-   * Writes the buffered restored records (one batch at a time); resolves when none is left. Null when
-   * nothing is buffered or being written (the common case: no promise on the per-record path).
+   * Writes the pending writes (one batch at a time); resolves when none is left. Null when
+   * nothing is pending or being written.
    */
-  private pendingRestore(): Promise<void> | null {
-    if (this.restoreWrite !== null) return this.restoreWrite;
-    if (this.restoreBuffer.length === 0) return null;
+  private writePending(): Promise<void> | null {
+    if (this.writing !== null) return this.writing;
+    if (this.pendingWrites.length === 0) return null;
     const db = this.db;
     if (db === null) return null;
     const writeAll = async (): Promise<void> => {
       try {
-        while (this.restoreBuffer.length > 0) {
-          const entries = this.restoreBuffer;
-          this.restoreBuffer = [];
+        while (this.pendingWrites.length > 0) {
+          const entries = this.pendingWrites;
+          this.pendingWrites = [];
           this.inFlight = entries;
           await this.writeBatch(db, entries, 'writing');
         }
@@ -528,13 +528,13 @@ export class LevelKeyValueStore implements KeyValueStore<Buffer, Buffer> {
         this.writeFailure = e;
         throw e;
       } finally {
-        this.restoreWrite = null;
+        this.writing = null;
         this.inFlight = [];
-        if (this.restoreBuffer.length === 0) this.pendingByKey = null;
+        if (this.pendingWrites.length === 0) this.pendingByKey = null;
       }
     };
-    this.restoreWrite = writeAll();
-    return this.restoreWrite;
+    this.writing = writeAll();
+    return this.writing;
   }
 
   private pendingOverlay(): Map<string, Buffer | null> {
@@ -542,7 +542,7 @@ export class LevelKeyValueStore implements KeyValueStore<Buffer, Buffer> {
     if (overlay === null) {
       overlay = new Map();
       for (const e of this.inFlight) overlay.set(e.key.toString('latin1'), e.value ?? null);
-      for (const e of this.restoreBuffer) overlay.set(e.key.toString('latin1'), e.value ?? null);
+      for (const e of this.pendingWrites) overlay.set(e.key.toString('latin1'), e.value ?? null);
       this.pendingByKey = overlay;
     }
     return overlay;
