@@ -13,7 +13,7 @@ export interface JsonResponse {
 export const FORWARDED_HEADER = 'x-kstreams-forwarded';
 
 /** GETs `path` from a query service at `endpoint` (`host:port`) and parses its JSON answer. */
-export function getJson(endpoint: string, path: string, headers: Record<string, string> = {}, timeoutMs = 10_000): Promise<JsonResponse> {
+export function getJson(endpoint: string, path: string, headers: Record<string, string> = {}, timeoutMs = 10_000, retried = false): Promise<JsonResponse> {
   const colon = endpoint.lastIndexOf(':');
   return new Promise((resolve, reject) => {
     const req = request({ host: endpoint.slice(0, colon), port: Number(endpoint.slice(colon + 1)), path, agent, headers: { accept: 'application/json', ...headers } }, (res) => {
@@ -30,7 +30,12 @@ export function getJson(endpoint: string, path: string, headers: Record<string, 
       res.on('error', (e) => reject(unreachable(endpoint, e)));
     });
     req.setTimeout(timeoutMs, () => req.destroy(new Error(`no answer within ${timeoutMs} ms`)));
-    req.on('error', (e) => reject(unreachable(endpoint, e)));
+    req.on('error', (e: NodeJS.ErrnoException) => {
+      // a kept-alive socket the server closed as it was reused: the GET is idempotent, so it is sent again
+      // on a new connection (Node's documented remedy for this race)
+      if (req.reusedSocket && e.code === 'ECONNRESET' && !retried) resolve(getJson(endpoint, path, headers, timeoutMs, true));
+      else reject(unreachable(endpoint, e));
+    });
     req.end();
   });
 }
